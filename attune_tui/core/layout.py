@@ -1,0 +1,310 @@
+"""Placing catalog objects into target files, and resolving references between targets.
+
+Every object has a *home* target: an explicit override, else its parent's
+home (an index, trigger or comment follows its table), else the target its
+creating migration is assigned to.  A piece that needs an object emitted
+later is moved after it: a foreign key becomes ``ALTER TABLE ... ADD
+CONSTRAINT`` in the referenced table's target; an index, trigger, comment,
+view or kept statement moves to the later target.  What cannot move (a
+column whose type comes later) is an error, never a broken file.
+"""
+
+from __future__ import annotations
+
+import heapq
+import re
+from dataclasses import dataclass, field
+
+from .catalog import Catalog, Obj
+from .diagnostics import Diagnostic
+from .names import quote_ident
+from .plan import YAML_TARGET, Plan
+from .statements import key
+from .tabledef import constraint_name, table_constraint_name
+
+MOVABLE = {"index", "trigger", "comment", "view", "statement"}
+_CALL = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)\s*\(")
+_NEXTVAL = re.compile(r"nextval\s*\(\s*'([^']+)'", re.I)
+
+
+@dataclass
+class ForeignKey:
+    """A foreign key of a table: inline on a column or a table constraint."""
+
+    table: str  # key of the referencing table
+    ref: str  # key of the referenced table
+    column: str | None = None
+    constraint: int | None = None  # index into the table's constraints
+
+
+@dataclass
+class Piece:
+    """One statement of a target file, with where it came from."""
+
+    id: str
+    obj: Obj
+    target: int
+    seq: float
+    deps: list[str]
+    fk: ForeignKey | None = None
+    note: str = ""
+    comment: str = ""  # written above the piece in the file
+
+
+@dataclass
+class Layout:
+    """Where everything goes for one plan: pieces per target and the problems found."""
+
+    targets: list[list[Piece]]
+    homes: dict[str, int | None]
+    placed: dict[str, int]
+    split: dict[str, set[str]]  # table key → ids of foreign keys emitted elsewhere
+    problems: list[Diagnostic] = field(default_factory=list)
+
+
+class Deps:
+    """Hard dependencies and foreign keys of each object, computed once per catalog."""
+
+    def __init__(self, cat: Catalog) -> None:
+        self.cat = cat
+        self.hard: dict[str, list[str]] = {}
+        self.fks: dict[str, list[ForeignKey]] = {}
+        types = {k.split(":", 1)[1] for k in cat.objects if k.startswith("type:")}
+        funcs: dict[str, list[str]] = {}
+        for k in cat.objects:
+            if k.startswith("function:"):
+                funcs.setdefault(k[9:].split("(", 1)[0], []).append(k)
+        for k, obj in cat.objects.items():
+            self.hard[k], self.fks[k] = self._compute(obj, types, funcs)
+
+    def _compute(self, obj: Obj, types: set[str], funcs: dict[str, list[str]]) -> tuple[list[str], list[ForeignKey]]:
+        cat = self.cat
+        deps: list[str] = []
+        fks: list[ForeignKey] = []
+        if obj.parent:
+            deps.append(obj.parent)
+        if obj.table is not None:
+            t = obj.table
+            for col in t.columns:
+                base = re.sub(r"\(.*|\[.*", "", col.type_text).strip().lower().replace("public.", "")
+                if base in types:
+                    deps.append(key("type", base))
+                for c in col.clauses:
+                    if c.kind == "references" and c.ref_table:
+                        ref = cat.get(key("table", c.ref_table))
+                        if ref is not None and ref.key != obj.key:
+                            fks.append(ForeignKey(obj.key, ref.key, column=col.name))
+                    else:
+                        deps.extend(_calls(c.text, funcs))
+                        deps.extend(key("sequence", s) for s in _NEXTVAL.findall(c.text) if key("sequence", s) in cat.objects)
+            for i, con in enumerate(t.constraints):
+                if con.kind == "foreign" and con.ref_table:
+                    ref = cat.get(key("table", con.ref_table))
+                    if ref is not None and ref.key != obj.key:
+                        fks.append(ForeignKey(obj.key, ref.key, constraint=i))
+                elif con.kind == "check":
+                    deps.extend(_calls(con.text, funcs))
+        elif obj.kind == "index":
+            deps.extend(f for name in obj.origin.detail.calls for f in funcs.get(name, ()))
+        elif obj.kind == "trigger":
+            deps.extend(funcs.get(obj.origin.detail.function, ()))
+        for d in obj.extra_deps:
+            target = cat.get(d)
+            if target is not None:
+                deps.append(target.key)
+            elif d.startswith("function:") and d.endswith("()"):
+                deps.extend(funcs.get(d[9:-2], ()))
+        out = [d for d in dict.fromkeys(deps) if d != obj.key and d in cat.objects]
+        return out, fks
+
+
+def _calls(text: str, funcs: dict[str, list[str]]) -> list[str]:
+    return [f for name in _CALL.findall(text) for f in funcs.get(name.lower(), ())]
+
+
+def compute_homes(cat: Catalog, plan: Plan) -> tuple[dict[str, int | None], list[Diagnostic]]:
+    """Home target index of every object (``None`` when it has none)."""
+    index = {t.file: i for i, t in enumerate(plan.targets)}
+    homes: dict[str, int | None] = {}
+    problems: list[Diagnostic] = []
+    reported: set[str] = set()
+
+    def home(k: str) -> int | None:
+        if k in homes:
+            return homes[k]
+        obj = cat.objects[k]
+        o = obj.origin
+        chosen = plan.overrides.get(k) or plan.overrides.get(f"statement:{o.file}@{o.sid}")
+        if chosen is not None:
+            h = index.get(chosen)
+        elif obj.parent and obj.parent in cat.objects:
+            h = home(obj.parent)
+        else:
+            assigned = plan.assign.get(o.file)
+            h = index.get(assigned) if assigned else None
+            if h is None and o.file not in reported:
+                reported.add(o.file)
+                why = "is not assigned to a target" if not assigned else "is assigned to YAML but creates objects"
+                problems.append(Diagnostic("error", o.file, o.line, f"{why} ({k} has no home)", "unassigned"))
+        homes[k] = h
+        return h
+
+    for k in cat.objects:
+        home(k)
+    return homes, problems
+
+
+def place(cat: Catalog, deps: Deps, plan: Plan) -> Layout:
+    """Targets of all pieces, foreign keys split where they point forward, pieces ordered."""
+    homes, problems = compute_homes(cat, plan)
+    placed: dict[str, int] = {k: h for k, h in homes.items() if h is not None}
+    names = plan.target_names()
+    moved: dict[str, str] = {}
+    for _ in range(8):  # movable pieces follow what they need; chains of views need a few rounds
+        changed = False
+        for k, obj in cat.objects.items():
+            if k not in placed or obj.kind not in MOVABLE:
+                continue
+            need = max((placed[d] for d in deps.hard[k] if d in placed), default=placed[k])
+            if need > placed[k]:
+                placed[k] = need
+                moved[k] = max(deps.hard[k], key=lambda d: placed.get(d, -1))
+                changed = True
+        if not changed:
+            break
+    for k, why in moved.items():
+        o = cat.objects[k].origin
+        problems.append(Diagnostic("info", o.file, o.line,
+                                   f"{k} moved to {names[placed[k]]}: it needs {why}, created there", "moved"))
+    pieces: list[list[Piece]] = [[] for _ in plan.targets]
+    split: dict[str, set[str]] = {}
+    for k, obj in cat.objects.items():
+        if k not in placed:
+            continue
+        t = placed[k]
+        for d in deps.hard[k]:
+            if d in placed and placed[d] > t and obj.kind not in MOVABLE:
+                problems.append(Diagnostic("error", obj.origin.file, obj.origin.line,
+                                           f"{k} in {names[t]} needs {d}, which is created later in {names[placed[d]]}; "
+                                           f"assign them so that {d} comes first", "forward-reference"))
+        pieces[t].append(Piece(k, obj, t, obj.seq, [d for d in deps.hard[k] if placed.get(d) == t]))
+        for fk in deps.fks[k]:
+            if fk.ref not in placed:
+                continue
+            ref = cat.objects[fk.ref]
+            if (placed[fk.ref], ref.seq) <= (t, obj.seq):
+                if placed[fk.ref] == t:
+                    pieces[t][-1].deps.append(fk.ref)
+                continue
+            fid = _fk_id(fk)
+            split.setdefault(k, set()).add(fid)
+            rt = placed[fk.ref]
+            label = _fk_label(obj, fk)
+            note = (f"foreign key {label} moved to {names[rt]}: {fk.ref} is created there" if rt != t else
+                    f"foreign key {label} added after {fk.ref}, which is created later in the same file")
+            piece = Piece(f"{k}/{fid}", obj, rt, ref.seq + 0.5, [d for d in (k, fk.ref) if placed.get(d) == rt], fk, note)
+            ref_name = fk.ref.split(":", 1)[1]
+            piece.comment = (f"-- Foreign key {label}: added here, where {ref_name} exists "
+                             f"({k.split(':', 1)[1]} is created in {names[t]})." if rt != t else
+                             f"-- Foreign key {label}: added once {ref_name} exists.")
+            pieces[rt].append(piece)
+            problems.append(Diagnostic("info", obj.origin.file, obj.origin.line, note, "fk-moved"))
+    layout = Layout([], homes, placed, split, problems)
+    layout.targets = [_order(ps, layout, names[i]) for i, ps in enumerate(pieces)]
+    return layout
+
+
+def _fk_label(obj: Obj, fk: ForeignKey) -> str:
+    t = obj.table
+    assert t is not None
+    if fk.column is not None:
+        return f"{t.name}.{fk.column}"
+    return f"{table_constraint_name(t.name, t.constraints[fk.constraint or 0])} on {t.name}"
+
+
+def _fk_id(fk: ForeignKey) -> str:
+    return f"column:{fk.column}" if fk.column is not None else f"constraint:{fk.constraint}"
+
+
+def _order(pieces: list[Piece], layout: Layout, name: str) -> list[Piece]:
+    """Creation order, except that a piece never precedes one it needs (stable topological sort)."""
+    by_id = {p.id: p for p in pieces}
+    waiting: dict[str, int] = {}
+    users: dict[str, list[str]] = {}
+    for p in pieces:
+        ds = [d for d in p.deps if d in by_id and d != p.id]
+        waiting[p.id] = len(ds)
+        for d in ds:
+            users.setdefault(d, []).append(p.id)
+    heap = [(p.seq, p.id) for p in pieces if waiting[p.id] == 0]
+    heapq.heapify(heap)
+    out: list[Piece] = []
+    while heap:
+        _, pid = heapq.heappop(heap)
+        out.append(by_id[pid])
+        for u in users.get(pid, ()):
+            waiting[u] -= 1
+            if waiting[u] == 0:
+                heapq.heappush(heap, (by_id[u].seq, u))
+    if len(out) < len(pieces):
+        stuck = sorted(p.id for p in pieces if waiting[p.id] > 0)
+        layout.problems.append(Diagnostic("error", name, None, f"dependency cycle between {', '.join(stuck[:4])}", "cycle"))
+        out.extend(p for p in sorted(pieces, key=lambda p: p.seq) if waiting[p.id] > 0)
+    return out
+
+
+# --- rendering ------------------------------------------------------------
+
+def render_piece(p: Piece, split: set[str]) -> str:
+    obj = p.obj
+    if p.fk is not None:
+        return _render_fk(obj, p.fk)
+    if obj.table is not None:
+        return render_table(obj, split)
+    if obj.enum is not None and obj.enum.modified:
+        values = ",\n".join("    '" + v.replace("'", "''") + "'" for v in obj.enum.values)
+        return f"{obj.enum.header} (\n{values}\n);"
+    return obj.text
+
+
+def render_table(obj: Obj, split: set[str]) -> str:
+    t = obj.table
+    assert t is not None
+    if not t.modified and not split:
+        return obj.text
+    offsets = [c.type_offset for c in t.columns if c.type_offset is not None and c.type_offset > len(c.name_text) + 1]
+    align = max(set(offsets), key=offsets.count) if offsets else None
+    items: list[tuple[str, str, str, bool]] = []
+    for col in t.columns:
+        if f"column:{col.name}" in split:
+            col = col.edited([c for c in col.clauses if c.kind != "references"])
+        text = col.render() if col.original is not None and col.type_offset != len(col.name_text) + 1 else col.render_aligned(align)
+        items.append((col.lead, text, col.trail, col.blank_before))
+    for i, con in enumerate(t.constraints):
+        if f"constraint:{i}" not in split:
+            items.append((con.lead, con.text, con.trail, con.blank_before))
+    lines = [t.header + " ("]
+    for i, (lead, body, trail, blank) in enumerate(items):
+        if blank and i:
+            lines.append("")
+        lines.extend("    " + ln.strip() for ln in lead.splitlines())
+        sep = "," if i < len(items) - 1 else ""
+        lines.append("    " + body + sep + (" " + trail if trail else ""))
+    lines.extend("    " + ln.strip() for ln in t.closing.splitlines())
+    lines.append(")" + (" " + t.tail if t.tail else "") + ";")
+    return "\n".join(lines)
+
+
+def _render_fk(obj: Obj, fk: ForeignKey) -> str:
+    t = obj.table
+    assert t is not None
+    table = quote_ident(t.name)
+    if fk.column is not None:
+        col = t.column(fk.column)
+        assert col is not None
+        clause = next(c for c in col.clauses if c.kind == "references")
+        name = constraint_name(t.name, col, clause)
+        return f"ALTER TABLE {table}\n    ADD CONSTRAINT {quote_ident(name or '')} FOREIGN KEY ({col.name_text}) {clause.body};"
+    con = t.constraints[fk.constraint or 0]
+    name = table_constraint_name(t.name, con)
+    return f"ALTER TABLE {table}\n    ADD CONSTRAINT {quote_ident(name or '')} {con.body};"

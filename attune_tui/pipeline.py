@@ -1,0 +1,100 @@
+"""The headless workflows shared by the command line and the app: load, consolidate, extract, write.
+
+Everything that needs a database (reading the final seed rows) goes through
+``attune_tui.db``; everything else is the pure core.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+from .core.consolidate import Consolidation
+from .core.extract import render_rows
+from .core.loader import History, load_history
+from .core.output import WriteSet
+from .core.plan import Plan, PlanError, check_plan, checksum_hex, dump_plan, load_plan
+
+Progress = Callable[[str], None]
+
+
+@dataclass
+class Workspace:
+    """Where things are: the project folder and the plan's source and output folders."""
+
+    root: Path
+    plan_path: Path
+    source: Path
+    output: Path
+
+    @classmethod
+    def open(cls, plan_path: Path, source: str | None = None, output: str | None = None) -> tuple["Workspace", Plan]:
+        """Read the plan; ``source``/``output`` given on the command line win over the plan's."""
+        if not plan_path.exists():
+            raise PlanError(f"{plan_path}: no such plan file (create one with `attune-tui plan init`)")
+        plan = load_plan(plan_path.read_text(encoding="utf-8"), str(plan_path))
+        if source:
+            plan.source = source
+        if output:
+            plan.output = output
+        root = plan_path.parent
+        return cls(root, plan_path, root / plan.source, root / plan.output), plan
+
+
+def load_checked(ws: Workspace, plan: Plan) -> History:
+    try:
+        history = load_history(ws.source)
+    except FileNotFoundError:
+        raise PlanError(f"{ws.plan_path}: source folder {ws.source} does not exist") from None
+    check_plan(plan, [m.name for m in history.migrations], str(ws.plan_path))
+    return history
+
+
+def final_rows(history: History, plan: Plan, database_url: str | None, progress: Progress | None = None,
+               server: Any = None) -> dict[str, list[dict[str, Any]]]:
+    """Rows of each extracted table after replaying the whole legacy chain on a real database."""
+    if not plan.extract:
+        return {}
+    from contextlib import nullcontext
+
+    from .db.rows import fetch_rows
+    from .db.server import open_server
+    from .db.sqlx import apply_chain
+    from .db.throwaway import throwaway_database
+
+    say = progress or (lambda _m: None)
+    ctx = nullcontext(server) if server is not None else open_server(database_url)
+    with ctx as srv:
+        with throwaway_database(srv, "extract") as uri:
+            say(f"replaying {len(history.migrations)} legacy migrations to read the final rows")
+            apply_chain(uri, history.migrations, allow_duplicate_versions=True)
+            out = {}
+            for spec in plan.extract:
+                out[spec.table] = fetch_rows(uri, spec.table, order_by=spec.key)
+            return out
+
+
+def build_outputs(cons: Consolidation, ws: Workspace, rows: dict[str, list[dict[str, Any]]]) -> WriteSet:
+    """Everything ``apply`` writes, computed before anything is written."""
+    ws_set = WriteSet()
+    ws_set.owned[ws.output] = ".sql"
+    for f in cons.render_all():
+        ws_set.add(ws.output, f.name, f.text.encode())
+    for spec in cons.plan.extract:
+        folder = ws.root / spec.to
+        ws_set.owned[folder] = ".yaml"
+        for name, text in render_rows(spec, rows.get(spec.table, [])).items():
+            ws_set.add(folder, name, text.encode())
+    return ws_set
+
+
+def record_checksums(plan: Plan, history: History) -> None:
+    """Remember the legacy files' checksums, so rollback and the checklist can tell if they changed."""
+    plan.checksums = {m.name: checksum_hex(m.data) for m in history.migrations}
+
+
+def save_plan(plan: Plan, path: Path) -> None:
+    from .core.output import write_atomic
+
+    write_atomic(path, dump_plan(plan).encode())
