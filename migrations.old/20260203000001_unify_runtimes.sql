@@ -167,3 +167,4 @@ COMMENT ON COLUMN runtime.name IS 'Short runtime name, unique within its pack (p
 COMMENT ON COLUMN runtime.distributions IS 'Supported versions and platforms';
 COMMENT ON COLUMN runtime.verification IS
     'How a worker verifies the runtime: {"commands": [{"binary", "args", "exit_code", "pattern", "priority"}]} or {"always_available": true}';
+COMMENT ON COLUMN sensor.runtime IS 'Runtime the sensor entrypoint runs in (any runtime: there are no sensor-only runtimes any more)';

@@ -198,11 +198,19 @@ def set_type(cat: Catalog, stmt: Statement, obj: Obj, a: AlterAction) -> bool:
     return _edit_column(cat, stmt, obj, a, lambda col: col.edited(type_text=a.type_text))
 
 
+@alter_rule("rename_table")
+def rename_table(cat: Catalog, stmt: Statement, obj: Obj, a: AlterAction) -> bool:
+    """Kept as is (PostgreSQL keeps the old names of its sequences and indexes); later uses of the new name still resolve."""
+    if a.new_name:
+        cat.aliases[key("table", a.new_name)] = obj.key
+    return False
+
+
 @alter_rule("add_constraint")
 def add_constraint(cat: Catalog, stmt: Statement, obj: Obj, a: AlterAction) -> bool:
     t = obj.table
     assert t is not None and a.constraint is not None
-    if re.search(r"\bnot\s+valid\b", a.constraint.text, re.I):
+    if re.search(r"\bnot\s+valid\b|\busing\s+index\b", a.constraint.text, re.I):
         return False
     a.constraint.lead = ""
     t.constraints.append(a.constraint)

@@ -60,7 +60,7 @@ def change(before: int, after: int) -> str:
     if before == 0:
         return f"+{after}"
     pct = round((after - before) * 100 / before)
-    return f"{after - before:+d} ({pct:+d}%)"
+    return f"{after - before:+,d} ({pct:+d}%)"
 
 
 def format_table(before: dict[str, int], after: dict[str, int]) -> str:
