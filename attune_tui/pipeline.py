@@ -98,3 +98,22 @@ def save_plan(plan: Plan, path: Path) -> None:
     from .core.output import write_atomic
 
     write_atomic(path, dump_plan(plan).encode())
+
+
+def read_extracted(ws: Workspace, plan: Plan) -> dict[str, list[dict[str, Any]]]:
+    """The YAML rows on disk for each extraction, by table."""
+    from .core.extract import parse_rows
+
+    out = {}
+    for spec in plan.extract:
+        folder = ws.root / spec.to
+        files = sorted(folder.glob("*.yaml")) if folder.is_dir() else []
+        out[spec.table] = parse_rows({p.name: p.read_text(encoding="utf-8") for p in files})
+    return out
+
+
+def load_extracted(uri: str, ws: Workspace, plan: Plan) -> dict[str, int]:
+    """Insert the extracted YAML rows into a database (the checklist's "load core pack")."""
+    from .db.rows import insert_rows
+
+    return {table: insert_rows(uri, table, rows) for table, rows in read_extracted(ws, plan).items()}

@@ -12,13 +12,13 @@ import psycopg
 import pytest
 
 from attune_tui.core.consolidate import Consolidation
-from attune_tui.core.extract import parse_rows
 from attune_tui.core.loader import load_history
 from attune_tui.core.plan import load_plan
-from attune_tui.db.rows import fetch_rows, insert_rows
+from attune_tui.db.rows import fetch_rows
 from attune_tui.db.schema import diff_schemas, dump_schema
 from attune_tui.db.sqlx import apply_chain
 from attune_tui.db.throwaway import throwaway_database
+from attune_tui.pipeline import Workspace, load_extracted, read_extracted
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -78,12 +78,33 @@ def test_generated_chain_builds_the_legacy_schema_and_yaml_rows_load_back(pg_ser
         with psycopg.connect(new_uri) as conn:
             assert conn.execute("SELECT count(*) FROM runtime").fetchone()[0] == 0
         spec = cons.plan.extract[0]
-        folder = ROOT / spec.to
-        rows = parse_rows({p.name: p.read_text() for p in folder.glob("*.yaml")})
+        ws, plan = Workspace.open(ROOT / "consolidation.plan.yaml")
+        rows = read_extracted(ws, plan)[spec.table]
         assert sorted(r["name"] for r in rows) == ["native", "nodejs", "python", "sensor_builtin", "shell"]
         assert sorted(r["ref"] for r in rows) == ["core.native", "core.nodejs", "core.python", "core.sensor_builtin", "core.shell"]
-        insert_rows(new_uri, spec.table, rows)
+        assert load_extracted(new_uri, ws, plan) == {"runtime": 5}
         legacy_rows = fetch_rows(old_uri, spec.table, order_by="name")
         loaded = fetch_rows(new_uri, spec.table, order_by="name")
         strip = lambda rs: [{k: v for k, v in r.items() if k not in spec.exclude} for r in rs]  # noqa: E731
         assert strip(loaded) == strip(legacy_rows)
+
+
+def test_rollback_moves_consolidated_files_aside_and_refuses_a_changed_backup(tmp_path: Path):
+    shutil.copytree(ROOT / "migrations.old", tmp_path / "migrations.old")
+    shutil.copytree(ROOT / "migrations", tmp_path / "migrations")
+    shutil.copy(ROOT / "consolidation.plan.yaml", tmp_path / "consolidation.plan.yaml")
+    run = lambda *a: subprocess.run([sys.executable, "-m", "attune_tui", "rollback", *a], cwd=tmp_path,  # noqa: E731
+                                    capture_output=True, text=True)
+    r = run()
+    assert r.returncode == 0 and "dry run" in r.stdout and len(list((tmp_path / "migrations").iterdir())) == 13
+    victim = tmp_path / "migrations.old" / "20260130000001_add_rule_to_event.sql"
+    original = victim.read_bytes()
+    victim.write_bytes(original + b"\n-- edited\n")
+    r = run("--yes")
+    assert r.returncode == 2 and "20260130000001_add_rule_to_event.sql differs from the checksum" in r.stderr
+    victim.write_bytes(original)
+    r = run("--yes")
+    assert r.returncode == 0, r.stderr
+    assert sorted(p.name for p in (tmp_path / "migrations").iterdir()) == sorted(p.name for p in (ROOT / "migrations.old").iterdir())
+    aside = [p for p in tmp_path.iterdir() if p.name.startswith("migrations.consolidated-")]
+    assert len(aside) == 1 and len(list(aside[0].iterdir())) == 13
