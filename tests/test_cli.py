@@ -102,3 +102,9 @@ def test_help_for_every_command():
     for args in ([], ["plan", "init"], ["apply"], ["stats"], ["inspect"], ["rollback"]):
         r = run(ROOT, *args, "--help")
         assert r.returncode == 0 and "--plan" in r.stdout or args == ["plan", "init"] and "--force" in r.stdout
+
+
+def test_the_readme_quotes_the_computed_statistics():
+    r = run(ROOT, "stats")
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.strip() in (ROOT / "README.md").read_text()

@@ -46,7 +46,7 @@ def keep(cat: Catalog, stmt: Statement, reason: str, text: str | None = None, pa
     suffix = f".{n}" if n else ""
     obj = Obj(key(f"statement", f"{stmt.file}#{stmt.index}{suffix}"), stmt, text or stmt.text, parent=parent)
     obj.notes.append(reason)
-    obj.extra_deps.update(d for d in stmt.depends)
+    obj.extra_deps.update(stmt.depends + stmt.alters)
     cat.add(obj)
     if severity:
         cat.warn(stmt, f"kept as is: {reason}", "kept", severity)
@@ -449,23 +449,22 @@ def alter_type(cat: Catalog, stmt: Statement) -> None:
         keep(cat, stmt, f"ALTER TYPE {d.name} is not an enum change this engine folds")
         return
     values = obj.enum.values
-    if d.action == "add_value":
-        if d.value in values:
-            if re.search(r"\bif\s+not\s+exists\b", stmt.text, re.I):
-                consume(cat, stmt, f"no-op: {d.value} already in {obj.key}")
-                return
-            keep(cat, stmt, f"value {d.value!r} is added twice")
+    if d.action == "rename_value":
+        # Defaults and data already hold the old label; PostgreSQL renames them in place, so must we: keep it.
+        keep(cat, stmt, f"renaming a value of {obj.key} is kept in order (defaults may use the old label)",
+             severity="info")
+        return
+    if d.value in values:
+        if re.search(r"\bif\s+not\s+exists\b", stmt.text, re.I):
+            consume(cat, stmt, f"no-op: {d.value} already in {obj.key}")
             return
-        if d.neighbour is not None and d.neighbour in values:
-            i = values.index(d.neighbour) + (0 if d.before else 1)
-            values.insert(i, d.value or "")
-        else:
-            values.append(d.value or "")
+        keep(cat, stmt, f"value {d.value!r} is added twice")
+        return
+    if d.neighbour is not None and d.neighbour in values:
+        i = values.index(d.neighbour) + (0 if d.before else 1)
+        values.insert(i, d.value or "")
     else:
-        if d.value not in values:
-            keep(cat, stmt, f"value {d.value!r} is not in {obj.key}")
-            return
-        values[values.index(d.value)] = d.new_value or ""
+        values.append(d.value or "")
     obj.enum.modified = True
     obj.touch(stmt, f"{d.action.replace('_', ' ')} from {stmt.where} folded into CREATE TYPE")
     consume(cat, stmt, f"folded into {obj.key}")

@@ -132,3 +132,23 @@ def test_updates_of_tables_no_migration_fills_are_no_ops_and_leave():
     assert "UPDATE t" not in out and "INSERT INTO s VALUES (1);" in out and "UPDATE s SET id = 2;" in out
     fates = [cons.fates()[s.seq] for s in cons.replay.statements]
     assert "no-op on a fresh database" in fates[4].note
+
+
+def test_table_rename_is_kept_in_place_and_later_statements_follow_it():
+    cons = consolidate({"20250101000001_a.sql": "CREATE TABLE old (id INT);",
+                        "20250101000002_b.sql": "ALTER TABLE old RENAME TO new;\nALTER TABLE new ADD COLUMN x INT;\n"
+                                                "CREATE INDEX idx_new_x ON new (x);"},
+                       {"0001.sql": ["20250101000001_a.sql"], "0002.sql": ["20250101000002_b.sql"]})
+    out = body(cons, "0001.sql")
+    assert out.index("CREATE TABLE old") < out.index("RENAME TO new") < out.index("idx_new_x")
+    assert "x               INT" in out or "x INT" in out
+    assert body(cons, "0002.sql") == ""
+    assert any(p.code == "kept" and "RENAME" in p.message for p in cons.problems())
+
+
+def test_constraint_added_using_an_index_or_not_valid_is_kept():
+    out = one("CREATE TABLE t (id INT);\nCREATE UNIQUE INDEX t_id ON t (id);",
+              "ALTER TABLE t ADD CONSTRAINT t_id_u UNIQUE USING INDEX t_id;\n"
+              "ALTER TABLE t ADD CONSTRAINT t_pos CHECK (id > 0) NOT VALID;")
+    assert "ALTER TABLE t ADD CONSTRAINT t_id_u UNIQUE USING INDEX t_id;" in out
+    assert "CHECK (id > 0) NOT VALID;" in out and "CREATE TABLE t (id INT);" in out
