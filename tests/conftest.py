@@ -1,12 +1,13 @@
-"""Shared fixtures: one real PostgreSQL per test session, one fresh database per test.
+"""Shared fixtures: one real PostgreSQL per test session, a fresh database per test.
 
-``DATABASE_URL`` selects a server when set; otherwise an embedded PostgreSQL
-is started once for the whole session and stopped at the end.
+The server is DATABASE_URL when set, else one embedded server started on
+first use and stopped at the end of the session; tests that never ask for
+``pg_server`` or ``fresh_db`` never start it.
 """
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 import pytest
 
@@ -22,6 +23,6 @@ def pg_server() -> Iterator[Server]:
 
 @pytest.fixture
 def fresh_db(pg_server: Server, request: pytest.FixtureRequest) -> Iterator[str]:
-    label = "".join(c for c in request.node.name.lower() if c.isalnum())[:20] or "test"
-    with throwaway_database(pg_server, label) as uri:
+    """A new empty database named after the test (easy to spot if a killed run leaves one behind)."""
+    with throwaway_database(pg_server, request.node.name) as uri:
         yield uri

@@ -16,6 +16,7 @@ from typing import Callable
 from .catalog import Catalog, EnumState, Obj, TableState
 from .classify import AlterAction, AlterTable, AlterType, CommentDef, DropDef, EnumDef, TableCreate
 from .statements import Statement, key
+from .names import make_object_name
 from .tabledef import Clause, Column, TableConstraint, constraint_name, table_constraint_name
 
 Rule = Callable[[Catalog, Statement], None]
@@ -280,6 +281,9 @@ def _rename_in_constraint(t: TableState, c: TableConstraint, old: str, new: str)
     if old not in c.idents:
         return c
     name = table_constraint_name(t.name, c)
+    if name is None and c.kind == "check":  # PostgreSQL names it after its only column, if it has one
+        used = sorted(c.idents & ({col.name for col in t.columns} | {old}))
+        name = make_object_name(t.name, used[0], "check") if len(used) == 1 else make_object_name(t.name, None, "check")
     body = rename_identifier(c.body, old, new)
     prefix = f"CONSTRAINT {name} " if name else ""
     return TableConstraint(name, c.kind, prefix + body, body, [new if x == old else x for x in c.columns],

@@ -1,19 +1,31 @@
-"""Database errors, each carrying one sentence a user can act on."""
+"""Exceptions of the database layer.
+
+Each carries one sentence meant for a person (the CLI prints ``str(e)``
+after ``attune-tui:`` and exits), so no traceback ever reaches a user.
+"""
 
 from __future__ import annotations
 
 
 class DatabaseError(Exception):
-    """Something about the server or a database; ``str()`` is one clear sentence."""
+    """Something about PostgreSQL went wrong; ``str()`` says what and what to try."""
 
 
 class ApplyError(DatabaseError):
-    """A migration file failed: which file, which line in it, PostgreSQL's SQLSTATE and message."""
+    """A migration file failed; names the file, the line inside it and the SQLSTATE.
 
-    def __init__(self, file: str, line: int | None, sqlstate: str | None, message: str) -> None:
-        where = f"{file} line {line}" if line else file
-        super().__init__(f"{where}: {message} (SQLSTATE {sqlstate or 'unknown'})")
+    ``line`` and ``sqlstate`` are ``None`` when they cannot be known (for
+    example a version refused before anything ran).
+    """
+
+    def __init__(self, file: str, line: int | None, sqlstate: str | None, message: str,
+                 detail: str | None = None, hint: str | None = None) -> None:
         self.file = file
         self.line = line
-        self.sqlstate = sqlstate
         self.message = message
+        self.sqlstate = sqlstate
+        self.detail = detail
+        self.hint = hint
+        where = f"{file} line {line}" if line is not None else file
+        state = f" (SQLSTATE {sqlstate})" if sqlstate else ""
+        super().__init__(f"{where}: {message}{state}")
