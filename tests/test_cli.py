@@ -70,7 +70,8 @@ def test_a_bad_plan_is_exit_2_with_one_sentence_and_writes_nothing(project: Path
 
 def test_unresolvable_forward_reference_is_refused(project: Path):
     plan = project / "consolidation.plan.yaml"
-    text = plan.read_text().replace("  type:worker_role_enum: 20250101000001_initial_setup.sql\n", "")
+    text = plan.read_text().replace("  type:worker_role_enum: 20250101000001_initial_setup.sql\n",
+                                    "  type:worker_role_enum: 20250101000013_notify_triggers.sql\n")
     text = text.replace("20260131000001_add_worker_role.sql: 20250101000008_worker_notification.sql",
                         "20260131000001_add_worker_role.sql: 20250101000013_notify_triggers.sql")
     plan.write_text(text)

@@ -84,7 +84,9 @@ class Catalog:
     statements: list[Statement] = field(default_factory=list)
     added_columns: set[tuple[str, str]] = field(default_factory=set)  # (table, column) added by ALTER
     extract_tables: frozenset[str] = frozenset()
-    seeded: set[str] = field(default_factory=set)  # tables some kept statement inserts rows into
+    seeded: set[str] = field(default_factory=set)
+    kept_parts: Counter = field(default_factory=Counter)  # seq → pieces of it kept so far
+    referrers: dict[str, set[str]] = field(default_factory=dict)  # table name → tables with a foreign key to it  # tables some kept statement inserts rows into
 
     def get(self, k: str) -> Obj | None:
         return self.objects.get(self.aliases.get(k, k))

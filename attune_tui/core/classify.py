@@ -154,11 +154,18 @@ def _classify(stmt: Statement) -> None:
         stmt.kind = _sqlglot_kind(stmt.text)
 
 
+_FIRST_WORD = re.compile(r"\s*([A-Za-z]+)")
+_DATA_VERBS = {"insert", "update", "delete", "copy", "merge", "truncate"}
+
+
 def _head(stmt: Statement) -> list[Token]:
     from .lexer import tokenize
 
     if stmt._tokens is not None:
         return stmt._tokens[:12]
+    first = _FIRST_WORD.match(stmt.text)
+    if len(stmt.text) < 4000 and not (first and first.group(1).lower() in _DATA_VERBS):
+        return stmt.tokens()[:12]  # DDL is read in full anyway: lex it once
     return tokenize(stmt.text, limit=12)
 
 
@@ -591,7 +598,7 @@ def _comment(stmt: Statement) -> None:
 
 
 def _dml(stmt: Statement, verb: str) -> None:
-    toks = stmt.tokens() if verb != "insert" else _head(stmt)
+    toks = _head(stmt)
     w = [t.value if t.kind == "word" else "" for t in toks]
     i = 1
     if verb in ("insert", "merge") or (verb == "delete"):

@@ -159,6 +159,7 @@ def place(cat: Catalog, deps: Deps, plan: Plan) -> Layout:
     homes, problems = compute_homes(cat, plan)
     placed: dict[str, int] = {k: h for k, h in homes.items() if h is not None}
     names = plan.target_names()
+    _hoist_types(cat, deps, plan, placed, problems, names)
     moved: dict[str, str] = {}
     for _ in range(8):  # movable pieces follow what they need; chains of views need a few rounds
         changed = False
@@ -212,6 +213,25 @@ def place(cat: Catalog, deps: Deps, plan: Plan) -> Layout:
     layout = Layout([], homes, placed, split, problems)
     layout.targets = [_order(ps, layout, names[i]) for i, ps in enumerate(pieces)]
     return layout
+
+
+def _hoist_types(cat: Catalog, deps: Deps, plan: Plan, placed: dict[str, int], problems: list[Diagnostic],
+                 names: list[str]) -> None:
+    """A type needs nothing, so it may move to an earlier target that uses it (unless the plan pins it)."""
+    first_use: dict[str, tuple[int, str]] = {}
+    for k, ds in deps.hard.items():
+        if k not in placed:
+            continue
+        for d in ds:
+            if d.startswith("type:") and d in placed and placed[k] < placed[d]:
+                if d not in first_use or placed[k] < first_use[d][0]:
+                    first_use[d] = (placed[k], k)
+    for d, (t, user) in first_use.items():
+        if d in plan.overrides or deps.hard.get(d):
+            continue
+        placed[d] = t
+        o = cat.objects[d].origin
+        problems.append(Diagnostic("info", o.file, o.line, f"{d} moved earlier to {names[t]}: {user} uses it there", "moved"))
 
 
 def _fk_label(obj: Obj, fk: ForeignKey) -> str:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
 
 class SqlSyntaxError(ValueError):
@@ -185,11 +186,13 @@ def _make_span(text: str, lines: LineIndex, lead: int, start: int, end: int, ter
 
 # --- tokens ---------------------------------------------------------------
 
-@dataclass(frozen=True, slots=True)
-class Token:
-    """A lexical token; ``value`` is lower-cased for words, unquoted for identifiers."""
+class Token(NamedTuple):
+    """A lexical token; ``value`` is lower-cased for words, unquoted for identifiers.
 
-    kind: str  # word | qident | string | dollar | number | param | op | punct
+    A named tuple rather than a dataclass: histories have millions of tokens.
+    """
+
+    kind: str  # word | qident | string | dollar | number | param | op | punct | other
     value: str
     start: int
     end: int
@@ -200,24 +203,21 @@ class Token:
     @property
     def name(self) -> str | None:
         """The identifier this token names, if it can name one."""
-        if self.kind in ("word", "qident"):
+        if self.kind == "word" or self.kind == "qident":
             return self.value
         return None
 
 
 _TOKEN = re.compile(
     r"""
-    (?P<ws>\s+)
-  | (?P<lc>--[^\n]*)
+    \s+ | --[^\n]*
   | (?P<bc>/\*)
-  | (?P<estr>[eE]'(?:[^'\\]|\\.|'')*')
-  | (?P<pstr>(?:[bBxXnN]|[uU]&)'(?:[^']|'')*')
-  | (?P<str>'(?:[^']|'')*')
+  | (?P<string>(?:[eE]'(?:[^'\\]|\\.|'')*'|(?:[bBxXnN]|[uU]&)?'(?:[^']|'')*'))
   | (?P<qid>(?:[uU]&)?"(?:[^"]|"")*")
   | (?P<dollar>\$(?:[A-Za-z_\x80-\uffff][A-Za-z0-9_\x80-\uffff]*)?\$)
   | (?P<param>\$\d+)
   | (?P<word>[A-Za-z_\x80-\uffff][A-Za-z0-9_$\x80-\uffff]*)
-  | (?P<num>(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)
+  | (?P<number>(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)
   | (?P<cast>::)
   | (?P<punct>[(),;\[\].])
   | (?P<op>[+\-*/<>=~!@#%^&|`?]+)
@@ -235,45 +235,36 @@ def tokenize(text: str, start: int = 0, end: int | None = None, limit: int | Non
     """
     end = len(text) if end is None else end
     out: list[Token] = []
+    append = out.append
     pos = start
     while pos < end:
-        m = _TOKEN.match(text, pos, end)
-        if m is None:  # unterminated construct: treat the rest as one opaque token
-            out.append(Token("other", text[pos:end], pos, end))
-            break
-        kind = m.lastgroup
-        s, e = m.span()
-        if kind == "ws" or kind == "lc":
-            pos = e
-            continue
-        if kind == "bc":
-            close = skip_block_comment(text, s)
-            pos = end if close < 0 else close
-            continue
-        if kind == "dollar":
-            close = text.find(m.group(), e, end)
-            e = end if close < 0 else close + len(m.group())
-            out.append(Token("dollar", text[s:e], s, e))
-        elif kind == "word":
-            out.append(Token("word", m.group().lower(), s, e))
-        elif kind == "qid":
-            raw = m.group()
-            raw = raw[2:] if raw[0] in "uU" else raw
-            out.append(Token("qident", raw[1:-1].replace('""', '"'), s, e))
-        elif kind in ("str", "estr", "pstr"):
-            out.append(Token("string", m.group(), s, e))
-        elif kind == "num":
-            out.append(Token("number", m.group(), s, e))
-        elif kind == "param":
-            out.append(Token("param", m.group(), s, e))
-        elif kind == "cast":
-            out.append(Token("op", "::", s, e))
-        elif kind == "punct":
-            out.append(Token("punct", m.group(), s, e))
+        for m in _TOKEN.finditer(text, pos, end):
+            kind = m.lastgroup
+            if kind is None:  # whitespace or a line comment
+                continue
+            s, e = m.span()
+            if kind == "word":
+                append(Token("word", m.group().lower(), s, e))
+            elif kind == "punct" or kind == "op" or kind == "number" or kind == "string" or kind == "param" or kind == "other":
+                append(Token(kind, m.group(), s, e))
+            elif kind == "cast":
+                append(Token("op", "::", s, e))
+            elif kind == "qid":
+                raw = m.group()
+                raw = raw[2:] if raw[0] in "uU" else raw
+                append(Token("qident", raw[1:-1].replace('""', '"'), s, e))
+            else:  # block comment or dollar quote: jump past its end and restart the scan
+                if kind == "bc":
+                    close = skip_block_comment(text, s)
+                    pos = end if close < 0 else close
+                else:
+                    close = text.find(m.group(), e, end)
+                    pos = end if close < 0 else close + len(m.group())
+                    append(Token("dollar", text[s:pos], s, pos))
+                break
+            if limit is not None and len(out) >= limit:
+                return out
         else:
-            out.append(Token("op", m.group(), s, e))
-        pos = e
-        if limit is not None and len(out) >= limit:
             break
     return out
 

@@ -92,9 +92,7 @@ def replay(migrations: Iterable[Migration], extract_tables: Iterable[str] = ()) 
 
 def _fresh(stmt: Statement, seq: int) -> Statement:
     """A per-replay copy, so cached parses are never mutated by folding."""
-    from copy import copy
-
-    s = copy(stmt)
+    s = object.__new__(Statement)
+    s.__dict__.update(stmt.__dict__)
     s.seq = seq
-    s.creates, s.alters, s.drops, s.depends = list(stmt.creates), list(stmt.alters), list(stmt.drops), list(stmt.depends)
     return s

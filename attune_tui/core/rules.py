@@ -43,7 +43,8 @@ def alter_rule(*kinds: str):
 def keep(cat: Catalog, stmt: Statement, reason: str, text: str | None = None, parent: str | None = None,
          severity: str = "warning") -> Obj:
     """Keep a statement (or a part of one) verbatim, in chain order, and say so."""
-    n = sum(1 for k in cat.objects if k.startswith(f"statement:{stmt.file}#{stmt.index}"))
+    n = cat.kept_parts[stmt.seq]
+    cat.kept_parts[stmt.seq] += 1
     suffix = f".{n}" if n else ""
     obj = Obj(key(f"statement", f"{stmt.file}#{stmt.index}{suffix}"), stmt, text or stmt.text, parent=parent)
     obj.notes.append(reason)
@@ -73,6 +74,8 @@ def create_table(cat: Catalog, stmt: Statement) -> None:
     columns = [c for c in d.items if isinstance(c, Column)]
     constraints = [c for c in d.items if isinstance(c, TableConstraint)]
     cat.add(Obj(k, stmt, stmt.text, table=TableState(d.name, d.header, columns, constraints, d.tail, d.closing)))
+    for dep in stmt.depends:
+        cat.referrers.setdefault(dep.split(":", 1)[1], set()).add(k)
     cat.counts["tables_created"] += 1
     for c in columns:
         cat.counts["columns_created"] += 1
@@ -90,6 +93,8 @@ def alter_table(cat: Catalog, stmt: Statement) -> None:
         fn = ALTER_RULES.get(action.kind)
         if fn is None or not fn(cat, stmt, obj, action):
             kept.append(action.text)
+    for dep in stmt.depends:
+        cat.referrers.setdefault(dep.split(":", 1)[1], set()).add(obj.key)
     if kept:
         text = f"ALTER TABLE {d.name} " + ",\n    ".join(kept) + ";"
         keep(cat, stmt, f"ALTER TABLE {d.name} {kept[0].split()[0].upper()} ... cannot be folded", text, parent=obj.key)
@@ -350,8 +355,9 @@ def _cascade_references(cat: Catalog, stmt: Statement, dropped: str) -> None:
     if not dropped.startswith("table:"):
         return
     name = dropped.split(":", 1)[1]
-    for obj in cat.objects.values():
-        t = obj.table
+    for k in sorted(cat.referrers.pop(name, ())):
+        obj = cat.objects.get(k)
+        t = obj.table if obj is not None else None
         if t is None:
             continue
         cons = [c for c in t.constraints if c.ref_table != name]

@@ -40,9 +40,17 @@ def test_trigger_moves_to_the_target_of_its_function():
     assert any(p.code == "moved" for p in cons.problems())
 
 
-def test_column_of_a_type_created_in_a_later_target_is_an_error_not_a_broken_file():
+def test_type_used_by_an_earlier_target_moves_there():
     cons = consolidate({A: "CREATE TABLE w (id INT);", B: "CREATE TYPE role AS ENUM ('a');\nALTER TABLE w ADD COLUMN r role;"},
                        {T1: [A], T2: [B]})
+    assert not cons.errors()
+    assert body(cons, T1).startswith("CREATE TYPE role") and body(cons, T2) == ""
+    assert any(p.code == "moved" and "type:role moved earlier" in p.message for p in cons.problems())
+
+
+def test_pinned_type_in_a_later_target_is_an_error_not_a_broken_file():
+    cons = consolidate({A: "CREATE TABLE w (id INT);", B: "CREATE TYPE role AS ENUM ('a');\nALTER TABLE w ADD COLUMN r role;"},
+                       {T1: [A], T2: [B]}, overrides={"type:role": T2})
     errors = cons.errors()
     assert errors and errors[0].code == "forward-reference" and "type:role" in errors[0].message
     cons.override("type:role", T1)
