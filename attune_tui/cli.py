@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import json
 import shutil
+import signal
 import sys
 import time
 from pathlib import Path
@@ -29,6 +30,7 @@ def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--out", metavar="DIR", help="consolidated output folder (default: the plan's, else migrations)")
     p.add_argument("--plan", metavar="FILE", default="consolidation.plan.yaml", help="plan file (default: %(default)s)")
     p.add_argument("--database-url", metavar="URL", help="PostgreSQL to use (default: $DATABASE_URL, else an embedded server)")
+    p.add_argument("--allow-remote", action="store_true", help="allow a database URL whose host is not this machine")
 
 
 def parser() -> argparse.ArgumentParser:
@@ -62,8 +64,14 @@ def parser() -> argparse.ArgumentParser:
     return top
 
 
+def _terminate(signum: int, frame: object) -> None:
+    """SIGTERM unwinds like Ctrl-C, so servers the tool started are stopped."""
+    raise KeyboardInterrupt
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    signal.signal(signal.SIGTERM, _terminate)
     try:
         if args.command is None:
             return _run_app(args)
@@ -136,7 +144,8 @@ def cmd_apply(args: argparse.Namespace) -> int:
     ws, plan, cons = _open(args)
     _fail_on_errors(cons)
     started = time.perf_counter()
-    rows = final_rows(cons.history, plan, args.database_url, progress=lambda m: print(f"  {m}", file=sys.stderr))
+    rows = final_rows(cons.history, plan, args.database_url, progress=lambda m: print(f"  {m}", file=sys.stderr),
+                      allow_remote=args.allow_remote)
     out = build_outputs(cons, ws, rows)
     if args.check:
         changes = out.changes()

@@ -52,7 +52,7 @@ def load_checked(ws: Workspace, plan: Plan) -> History:
 
 
 def final_rows(history: History, plan: Plan, database_url: str | None, progress: Progress | None = None,
-               server: Any = None) -> dict[str, list[dict[str, Any]]]:
+               server: Any = None, allow_remote: bool = False) -> dict[str, list[dict[str, Any]]]:
     """Rows of each extracted table after replaying the whole legacy chain on a real database."""
     if not plan.extract:
         return {}
@@ -64,7 +64,7 @@ def final_rows(history: History, plan: Plan, database_url: str | None, progress:
     from .db.throwaway import throwaway_database
 
     say = progress or (lambda _m: None)
-    ctx = nullcontext(server) if server is not None else open_server(database_url)
+    ctx = nullcontext(server) if server is not None else open_server(database_url, allow_remote=allow_remote)
     with ctx as srv:
         with throwaway_database(srv, "extract") as uri:
             say(f"replaying {len(history.migrations)} legacy migrations to read the final rows")

@@ -57,6 +57,10 @@ class Consolidation:
         self.plan.assign[legacy] = target
         self._layout = None
 
+    def unassign(self, legacy: str) -> None:
+        self.plan.assign.pop(legacy, None)
+        self._layout = None
+
     def override(self, ident: str, target: str | None) -> None:
         """Send one object (``table:x``) or statement (``statement:file@sid``) elsewhere; None clears."""
         if target is None:

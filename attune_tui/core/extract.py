@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as _dt
 import decimal
 import re
+import uuid
 from typing import Any
 
 import yaml
@@ -42,6 +43,8 @@ def _plain(value: Any) -> Any:
         return [_plain(v) for v in value]
     if isinstance(value, (bytes, memoryview)):
         return bytes(value).hex()
+    if isinstance(value, uuid.UUID):
+        return str(value)
     return value
 
 

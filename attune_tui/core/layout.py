@@ -137,6 +137,9 @@ def compute_homes(cat: Catalog, plan: Plan) -> tuple[dict[str, int | None], list
         chosen = plan.overrides.get(k) or plan.overrides.get(f"statement:{o.file}@{o.sid}")
         if chosen is not None:
             h = index.get(chosen)
+            if h is None:
+                problems.append(Diagnostic("error", o.file, o.line, f"{k} is overridden to {chosen!r}, which is not a "
+                                           "target file (only data statements go to YAML)", "unassigned"))
         elif obj.parent and obj.parent in cat.objects:
             h = home(obj.parent)
         else:

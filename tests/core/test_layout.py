@@ -81,3 +81,11 @@ def test_header_names_purpose_and_legacy_sources():
     text = cons.render(cons.plan.targets[0].file).text
     assert text.startswith("-- 0001_all.sql\n-- Everything\n")
     assert f"--   {A}\n--   {B}\n" in text
+
+
+def test_an_object_overridden_to_yaml_is_reported_not_lost():
+    cons = consolidate({A: "CREATE TABLE t (id INT);"}, overrides={"table:t": "yaml"})
+    assert any(p.code == "unassigned" and "table:t" in p.message for p in cons.errors())
+    cons.override("table:t", None)
+    cons.unassign(A)
+    assert any(p.code == "unassigned" for p in cons.errors())
