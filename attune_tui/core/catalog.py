@@ -54,10 +54,10 @@ class Obj:
     table: TableState | None = None
     enum: EnumState | None = None
     extra_deps: set[str] = field(default_factory=set)
+    kind: str = field(init=False)  # cached: placement asks for it tens of thousands of times
 
-    @property
-    def kind(self) -> str:
-        return key_kind(self.key)
+    def __post_init__(self) -> None:
+        self.kind = key_kind(self.key)
 
     @property
     def seq(self) -> int:

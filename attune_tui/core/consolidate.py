@@ -50,6 +50,7 @@ class Consolidation:
         self._layout: Layout | None = None
         self._rendered: dict[tuple[str, frozenset[str]], str] = {}
         self._texts = {m.name: m.text for m in history.migrations}
+        self._order_cache: dict = {}
 
     # --- plan changes -----------------------------------------------------
 
@@ -78,7 +79,7 @@ class Consolidation:
     @property
     def layout(self) -> Layout:
         if self._layout is None:
-            self._layout = place(self.catalog, self.deps, self.plan)
+            self._layout = place(self.catalog, self.deps, self.plan, self._order_cache)
         return self._layout
 
     def problems(self) -> list[Diagnostic]:

@@ -76,6 +76,8 @@ class Deps:
                 funcs.setdefault(k[9:].split("(", 1)[0], []).append(k)
         for k, obj in cat.objects.items():
             self.hard[k], self.fks[k] = self._compute(obj, types, funcs)
+        self.movers = [k for k, o in cat.objects.items() if o.kind in MOVABLE and any(d != o.parent for d in self.hard[k])]
+        self.mover_set = set(self.movers)
 
     def _compute(self, obj: Obj, types: set[str], funcs: dict[str, list[str]]) -> tuple[list[str], list[ForeignKey]]:
         cat = self.cat
@@ -157,17 +159,20 @@ def compute_homes(cat: Catalog, plan: Plan) -> tuple[dict[str, int | None], list
     return homes, problems
 
 
-def place(cat: Catalog, deps: Deps, plan: Plan) -> Layout:
+def place(cat: Catalog, deps: Deps, plan: Plan, order_cache: dict | None = None) -> Layout:
     """Targets of all pieces, foreign keys split where they point forward, pieces ordered."""
     homes, problems = compute_homes(cat, plan)
     placed: dict[str, int] = {k: h for k, h in homes.items() if h is not None}
     names = plan.target_names()
     _hoist_types(cat, deps, plan, placed, problems, names)
     moved: dict[str, str] = {}
+    # Only pieces that need more than their parent, or that the plan pins, can end up needing a later target.
+    movers = deps.movers + [k for k in plan.overrides if k in cat.objects and cat.objects[k].kind in MOVABLE
+                            and k not in deps.mover_set]
     for _ in range(8):  # movable pieces follow what they need; chains of views need a few rounds
         changed = False
-        for k, obj in cat.objects.items():
-            if k not in placed or obj.kind not in MOVABLE:
+        for k in movers:
+            if k not in placed:
                 continue
             need = max((placed[d] for d in deps.hard[k] if d in placed), default=placed[k])
             if need > placed[k]:
@@ -214,7 +219,10 @@ def place(cat: Catalog, deps: Deps, plan: Plan) -> Layout:
             pieces[rt].append(piece)
             problems.append(Diagnostic("info", obj.origin.file, obj.origin.line, note, "fk-moved"))
     layout = Layout([], homes, placed, split, problems)
-    layout.targets = [_order(ps, layout, names[i]) for i, ps in enumerate(pieces)]
+    cache = order_cache if order_cache is not None else {}
+    if len(cache) > 20000:
+        cache.clear()
+    layout.targets = [_order_cached(ps, layout, names[i], cache) for i, ps in enumerate(pieces)]
     return layout
 
 
@@ -247,6 +255,20 @@ def _fk_label(obj: Obj, fk: ForeignKey) -> str:
 
 def _fk_id(fk: ForeignKey) -> str:
     return f"column:{fk.column}" if fk.column is not None else f"constraint:{fk.constraint}"
+
+
+def _order_cached(pieces: list[Piece], layout: Layout, name: str, cache: dict) -> list[Piece]:
+    """:func:`_order`, remembered by content: a reassignment changes the pieces of one or two targets."""
+    sig = (name, tuple((p.id, p.seq, tuple(p.deps)) for p in pieces))
+    ids = cache.get(sig)
+    if ids is None:
+        before = len(layout.problems)
+        ordered = _order(pieces, layout, name)
+        if len(layout.problems) == before:  # only cycle-free orders are remembered, so cycles are always reported
+            cache[sig] = [p.id for p in ordered]
+        return ordered
+    by_id = {p.id: p for p in pieces}
+    return [by_id[i] for i in ids]
 
 
 def _order(pieces: list[Piece], layout: Layout, name: str) -> list[Piece]:
