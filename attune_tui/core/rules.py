@@ -318,7 +318,7 @@ def rename_identifier(text: str, old: str, new: str, after: str | None = None) -
 def _drop_objects(cat: Catalog, stmt: Statement, d: DropDef) -> None:
     missing = []
     for k in d.keys:
-        gone = cat.remove(k)
+        gone = _remove_function(cat, k, d.cascade) if d.kind == "function" else cat.remove(k)
         if not gone:
             missing.append(k)
             continue
@@ -341,13 +341,15 @@ def _drop_objects(cat: Catalog, stmt: Statement, d: DropDef) -> None:
         consume(cat, stmt, f"drop of {', '.join(d.keys + d.by_name)}: left out with what it dropped")
 
 
-def _remove_function(cat: Catalog, k: str, cascade: bool) -> None:
-    cat.remove(k)
+def _remove_function(cat: Catalog, k: str, cascade: bool) -> list[Obj]:
+    """Remove a function; with CASCADE, the triggers that call it go too."""
+    gone = cat.remove(k)
     name = k.split(":", 1)[1].split("(")[0]
-    if cascade:
+    if gone and cascade:
         for tk, t in list(cat.objects.items()):
             if t.kind == "trigger" and t.origin.detail.function == name:
-                cat.remove(tk)
+                gone += cat.remove(tk)
+    return gone
 
 
 def _cascade_references(cat: Catalog, stmt: Statement, dropped: str) -> None:
@@ -369,28 +371,9 @@ def _cascade_references(cat: Catalog, stmt: Statement, dropped: str) -> None:
 
 
 @rule("drop_table", "drop_index", "drop_type", "drop_view", "drop_sequence", "drop_extension", "drop_schema",
-      "drop_trigger", "drop_domain")
+      "drop_trigger", "drop_domain", "drop_function")
 def drop(cat: Catalog, stmt: Statement) -> None:
     _drop_objects(cat, stmt, stmt.detail)
-
-
-@rule("drop_function")
-def drop_function(cat: Catalog, stmt: Statement) -> None:
-    d: DropDef = stmt.detail
-    missing = [k for k in d.keys if k not in cat.objects]
-    for k in d.keys:
-        if k in cat.objects:
-            _remove_function(cat, k, d.cascade)
-    for name in d.by_name:
-        funcs = cat.functions_named(name)
-        if len(funcs) == 1:
-            _remove_function(cat, funcs[0].key, d.cascade)
-        else:
-            missing.append(f"function:{name}")
-    if missing and not d.if_exists:
-        keep(cat, stmt, f"drops {', '.join(missing)}, which this history does not create (or not unambiguously)")
-    else:
-        consume(cat, stmt, f"drop of {', '.join(d.keys + d.by_name)}: left out with what it dropped")
 
 
 # --- other objects --------------------------------------------------------
