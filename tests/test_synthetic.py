@@ -118,3 +118,26 @@ def test_reassign_and_back_restores_the_text(files):
         assert cons.render(other).text == before[other], legacy
     assert changed > 0  # the moves did something
     assert texts(cons) == before
+
+
+def test_incremental_layout_after_many_changes_equals_a_fresh_one(files):
+    import random
+
+    from attune_tui.core.plan import Plan, Target
+
+    cons = consolidate(files)
+    cons.render_all()
+    rng = random.Random(7)
+    legacy = [m.name for m in cons.history.migrations]
+    targets = cons.plan.target_names()
+    for step in range(25):
+        cons.assign(rng.choice(legacy), rng.choice(targets))
+        if step % 5 == 4:  # overrides too, including one that pins an object
+            key = rng.choice(sorted(k for k in cons.catalog.objects if k.startswith(("table:", "type:", "index:"))))
+            cons.override(key, rng.choice(targets))
+        cons.render(rng.choice(targets))
+    incremental = (texts(cons), [str(p) for p in cons.problems()])
+    plan = Plan(targets=[Target(t.file, t.purpose) for t in cons.plan.targets], assign=dict(cons.plan.assign),
+                overrides=dict(cons.plan.overrides))
+    fresh = Consolidation(cons.history, plan)
+    assert incremental == (texts(fresh), [str(p) for p in fresh.problems()])

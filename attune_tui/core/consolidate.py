@@ -51,16 +51,17 @@ class Consolidation:
         self._rendered: dict[tuple[str, frozenset[str]], str] = {}
         self._texts = {m.name: m.text for m in history.migrations}
         self._order_cache: dict = {}
+        self._previous: Layout | None = None
 
     # --- plan changes -----------------------------------------------------
 
     def assign(self, legacy: str, target: str) -> None:
         self.plan.assign[legacy] = target
-        self._layout = None
+        self._stale()
 
     def unassign(self, legacy: str) -> None:
         self.plan.assign.pop(legacy, None)
-        self._layout = None
+        self._stale()
 
     def override(self, ident: str, target: str | None) -> None:
         """Send one object (``table:x``) or statement (``statement:file@sid``) elsewhere; None clears."""
@@ -68,10 +69,17 @@ class Consolidation:
             self.plan.overrides.pop(ident, None)
         else:
             self.plan.overrides[ident] = target
-        self._layout = None
+        self._stale()
 
     def invalidate(self) -> None:
-        """Call after changing the plan's targets (add, rename, reorder)."""
+        """Call after changing the plan's targets (add, rename, reorder): the next layout starts afresh."""
+        self._layout = None
+        self._previous = None
+
+    def _stale(self) -> None:
+        """An assignment or override changed: the next layout is rebuilt from this one where it differs."""
+        if self._layout is not None:
+            self._previous = self._layout
         self._layout = None
 
     # --- results ----------------------------------------------------------
@@ -79,7 +87,8 @@ class Consolidation:
     @property
     def layout(self) -> Layout:
         if self._layout is None:
-            self._layout = place(self.catalog, self.deps, self.plan, self._order_cache)
+            self._layout = place(self.catalog, self.deps, self.plan, self._order_cache, self._previous)
+            self._previous = None
         return self._layout
 
     def problems(self) -> list[Diagnostic]:

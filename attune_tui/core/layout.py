@@ -60,6 +60,9 @@ class Layout:
     placed: dict[str, int]
     split: dict[str, set[str]]  # table key → ids of foreign keys emitted elsewhere
     problems: list[Diagnostic] = field(default_factory=list)
+    contributions: dict[str, "Contribution"] = field(default_factory=dict)
+    target_keys: list[set[str]] = field(default_factory=list)  # objects contributing pieces to each target
+    cycles: list[list[Diagnostic]] = field(default_factory=list)
 
 
 class Deps:
@@ -76,8 +79,29 @@ class Deps:
                 funcs.setdefault(k[9:].split("(", 1)[0], []).append(k)
         for k, obj in cat.objects.items():
             self.hard[k], self.fks[k] = self._compute(obj, types, funcs)
+        self.chains = self.parent_chains(cat)
+        self.users: dict[str, set[str]] = {}  # object → objects whose pieces depend on where it is
+        for k in cat.objects:
+            for d in self.hard[k]:
+                self.users.setdefault(d, set()).add(k)
+            for fk in self.fks[k]:
+                self.users.setdefault(fk.ref, set()).add(k)
         self.movers = [k for k, o in cat.objects.items() if o.kind in MOVABLE and any(d != o.parent for d in self.hard[k])]
         self.mover_set = set(self.movers)
+
+    @staticmethod
+    def parent_chains(cat: Catalog) -> dict[str, list[tuple[str, str]]]:
+        """For each object: itself and its ancestors, each with its statement-override key."""
+        out: dict[str, list[tuple[str, str]]] = {}
+        for k, obj in cat.objects.items():
+            chain = []
+            a: str | None = k
+            while a is not None and a in cat.objects and len(chain) < 16:
+                o = cat.objects[a]
+                chain.append((a, f"statement:{o.origin.file}@{o.origin.sid}"))
+                a = o.parent
+            out[k] = chain
+        return out
 
     def _compute(self, obj: Obj, types: set[str], funcs: dict[str, list[str]]) -> tuple[list[str], list[ForeignKey]]:
         cat = self.cat
@@ -124,52 +148,121 @@ def _calls(text: str, funcs: dict[str, list[str]]) -> list[str]:
     return [f for name in _CALL.findall(text) for f in funcs.get(name.lower(), ())]
 
 
-def compute_homes(cat: Catalog, plan: Plan) -> tuple[dict[str, int | None], list[Diagnostic]]:
-    """Home target index of every object (``None`` when it has none)."""
+def compute_homes(cat: Catalog, plan: Plan, deps: "Deps | None" = None) -> tuple[dict[str, int | None], list[Diagnostic]]:
+    """Home target index of every object (``None`` when it has none).
+
+    The nearest override up an object's parent chain wins; else the assignment of the file that
+    created the top of the chain.
+    """
+    chains = deps.chains if deps is not None else Deps.parent_chains(cat)
     index = {t.file: i for i, t in enumerate(plan.targets)}
+    overrides, assign = plan.overrides, plan.assign
     homes: dict[str, int | None] = {}
     problems: list[Diagnostic] = []
     reported: set[str] = set()
-
-    def home(k: str) -> int | None:
-        if k in homes:
-            return homes[k]
-        obj = cat.objects[k]
-        o = obj.origin
-        chosen = plan.overrides.get(k) or plan.overrides.get(f"statement:{o.file}@{o.sid}")
+    for k, chain in chains.items():
+        chosen = where = None
+        if overrides:
+            for a, sid_key in chain:
+                chosen = overrides.get(a) or overrides.get(sid_key)
+                if chosen is not None:
+                    where = a
+                    break
         if chosen is not None:
             h = index.get(chosen)
-            if h is None:
-                problems.append(Diagnostic("error", o.file, o.line, f"{k} is overridden to {chosen!r}, which is not a "
+            if h is None and where not in reported:
+                reported.add(where)
+                o = cat.objects[where].origin
+                problems.append(Diagnostic("error", o.file, o.line, f"{where} is overridden to {chosen!r}, which is not a "
                                            "target file (only data statements go to YAML)", "unassigned"))
-        elif obj.parent and obj.parent in cat.objects:
-            h = home(obj.parent)
         else:
-            assigned = plan.assign.get(o.file)
+            root = chain[-1][0]
+            o = cat.objects[root].origin
+            assigned = assign.get(o.file)
             h = index.get(assigned) if assigned else None
             if h is None and o.file not in reported:
                 reported.add(o.file)
                 why = "is not assigned to a target" if not assigned else "is assigned to YAML but creates objects"
-                problems.append(Diagnostic("error", o.file, o.line, f"{why} ({k} has no home)", "unassigned"))
+                problems.append(Diagnostic("error", o.file, o.line, f"{why} ({root} has no home)", "unassigned"))
         homes[k] = h
-        return h
-
-    for k in cat.objects:
-        home(k)
     return homes, problems
 
 
-def place(cat: Catalog, deps: Deps, plan: Plan, order_cache: dict | None = None) -> Layout:
-    """Targets of all pieces, foreign keys split where they point forward, pieces ordered."""
-    homes, problems = compute_homes(cat, plan)
+def place(cat: Catalog, deps: Deps, plan: Plan, order_cache: dict | None = None, prev: Layout | None = None) -> Layout:
+    """Targets of all pieces, foreign keys split where they point forward, pieces ordered.
+
+    With ``prev`` (the layout before a reassignment or override, same targets), only objects whose
+    placement changed, and those that depend on them, are rebuilt, and only their targets re-sorted.
+    """
+    homes, problems = compute_homes(cat, plan, deps)
     placed: dict[str, int] = {k: h for k, h in homes.items() if h is not None}
     names = plan.target_names()
     _hoist_types(cat, deps, plan, placed, problems, names)
+    _follow_dependencies(cat, deps, plan, placed, problems, names)
+    cache = order_cache if order_cache is not None else {}
+    if len(cache) > 20000:
+        cache.clear()
+    if prev is None or len(prev.targets) != len(names):
+        contributions = {k: _contribution(cat, deps, k, placed, names) for k in cat.objects if k in placed}
+        keys: list[set[str]] = [set() for _ in names]
+        for k, c in contributions.items():
+            for p in c.pieces:
+                keys[p.target].add(k)
+        touched = set(range(len(names)))
+        targets: list[list[Piece]] = [[] for _ in names]
+        cycles: list[list[Diagnostic]] = [[] for _ in names]
+    else:
+        contributions, keys = dict(prev.contributions), [set(ks) for ks in prev.target_keys]
+        targets, cycles = list(prev.targets), list(prev.cycles)
+        old = prev.placed
+        changed = {k for k in set(old) | set(placed) if old.get(k) != placed.get(k)}
+        affected = changed | {r for c in changed for r in deps.users.get(c, ())}
+        touched = set()
+        for k in affected:
+            before = contributions.pop(k, None)
+            if before is not None:
+                for p in before.pieces:
+                    keys[p.target].discard(k)
+                    touched.add(p.target)
+            if k in placed and k in cat.objects:
+                contributions[k] = c = _contribution(cat, deps, k, placed, names)
+                for p in c.pieces:
+                    keys[p.target].add(k)
+                    touched.add(p.target)
+    layout = Layout([], homes, placed, {}, [], contributions, keys, cycles)
+    for t in sorted(touched):
+        pieces = sorted((p for k in keys[t] for p in contributions[k].pieces if p.target == t), key=lambda p: (p.seq, p.id))
+        found: list[Diagnostic] = []
+        targets[t] = _order_cached(pieces, found, names[t], cache)
+        cycles[t] = found
+    layout.targets = targets
+    for k in cat.objects:  # catalog order keeps problems and splits deterministic
+        c = contributions.get(k)
+        if c is not None:
+            problems.extend(c.problems)
+            if c.split:
+                layout.split[k] = c.split
+    layout.problems = problems + [d for cs in cycles for d in cs]
+    return layout
+
+
+@dataclass
+class Contribution:
+    """What one object puts into the targets: its piece, split-off foreign keys, and what to say about them."""
+
+    pieces: list[Piece]
+    split: set[str]
+    problems: list[Diagnostic]
+
+
+def _follow_dependencies(cat: Catalog, deps: Deps, plan: Plan, placed: dict[str, int], problems: list[Diagnostic],
+                         names: list[str]) -> None:
+    """Movable pieces (indexes, triggers, comments, views, kept statements) go where what they need exists."""
     moved: dict[str, str] = {}
     # Only pieces that need more than their parent, or that the plan pins, can end up needing a later target.
     movers = deps.movers + [k for k in plan.overrides if k in cat.objects and cat.objects[k].kind in MOVABLE
                             and k not in deps.mover_set]
-    for _ in range(8):  # movable pieces follow what they need; chains of views need a few rounds
+    for _ in range(8):  # chains of views need a few rounds
         changed = False
         for k in movers:
             if k not in placed:
@@ -185,45 +278,41 @@ def place(cat: Catalog, deps: Deps, plan: Plan, order_cache: dict | None = None)
         o = cat.objects[k].origin
         problems.append(Diagnostic("info", o.file, o.line,
                                    f"{k} moved to {names[placed[k]]}: it needs {why}, created there", "moved"))
-    pieces: list[list[Piece]] = [[] for _ in plan.targets]
-    split: dict[str, set[str]] = {}
-    for k, obj in cat.objects.items():
-        if k not in placed:
-            continue
-        t = placed[k]
-        for d in deps.hard[k]:
-            if d in placed and placed[d] > t and obj.kind not in MOVABLE:
-                problems.append(Diagnostic("error", obj.origin.file, obj.origin.line,
+
+
+def _contribution(cat: Catalog, deps: Deps, k: str, placed: dict[str, int], names: list[str]) -> Contribution:
+    obj = cat.objects[k]
+    t = placed[k]
+    out = Contribution([], set(), [])
+    for d in deps.hard[k]:
+        if d in placed and placed[d] > t and obj.kind not in MOVABLE:
+            out.problems.append(Diagnostic("error", obj.origin.file, obj.origin.line,
                                            f"{k} in {names[t]} needs {d}, which is created later in {names[placed[d]]}; "
                                            f"assign them so that {d} comes first", "forward-reference"))
-        pieces[t].append(Piece(k, obj, t, obj.seq, [d for d in deps.hard[k] if placed.get(d) == t]))
-        for fk in deps.fks[k]:
-            if fk.ref not in placed:
-                continue
-            ref = cat.objects[fk.ref]
-            if (placed[fk.ref], ref.seq) <= (t, obj.seq):
-                if placed[fk.ref] == t:
-                    pieces[t][-1].deps.append(fk.ref)
-                continue
-            fid = _fk_id(fk)
-            split.setdefault(k, set()).add(fid)
-            rt = placed[fk.ref]
-            label = _fk_label(obj, fk)
-            note = (f"foreign key {label} moved to {names[rt]}: {fk.ref} is created there" if rt != t else
-                    f"foreign key {label} added after {fk.ref}, which is created later in the same file")
-            piece = Piece(f"{k}/{fid}", obj, rt, ref.seq + 0.5, [d for d in (k, fk.ref) if placed.get(d) == rt], fk, note)
-            ref_name = fk.ref.split(":", 1)[1]
-            piece.comment = (f"-- Foreign key {label}: added here, where {ref_name} exists "
-                             f"({k.split(':', 1)[1]} is created in {names[t]})." if rt != t else
-                             f"-- Foreign key {label}: added once {ref_name} exists.")
-            pieces[rt].append(piece)
-            problems.append(Diagnostic("info", obj.origin.file, obj.origin.line, note, "fk-moved"))
-    layout = Layout([], homes, placed, split, problems)
-    cache = order_cache if order_cache is not None else {}
-    if len(cache) > 20000:
-        cache.clear()
-    layout.targets = [_order_cached(ps, layout, names[i], cache) for i, ps in enumerate(pieces)]
-    return layout
+    main = Piece(k, obj, t, obj.seq, [d for d in deps.hard[k] if placed.get(d) == t])
+    out.pieces.append(main)
+    for fk in deps.fks[k]:
+        if fk.ref not in placed:
+            continue
+        ref = cat.objects[fk.ref]
+        if (placed[fk.ref], ref.seq) <= (t, obj.seq):
+            if placed[fk.ref] == t:
+                main.deps.append(fk.ref)
+            continue
+        fid = _fk_id(fk)
+        out.split.add(fid)
+        rt = placed[fk.ref]
+        label = _fk_label(obj, fk)
+        note = (f"foreign key {label} moved to {names[rt]}: {fk.ref} is created there" if rt != t else
+                f"foreign key {label} added after {fk.ref}, which is created later in the same file")
+        piece = Piece(f"{k}/{fid}", obj, rt, ref.seq + 0.5, [d for d in (k, fk.ref) if placed.get(d) == rt], fk, note)
+        ref_name = fk.ref.split(":", 1)[1]
+        piece.comment = (f"-- Foreign key {label}: added here, where {ref_name} exists "
+                         f"({k.split(':', 1)[1]} is created in {names[t]})." if rt != t else
+                         f"-- Foreign key {label}: added once {ref_name} exists.")
+        out.pieces.append(piece)
+        out.problems.append(Diagnostic("info", obj.origin.file, obj.origin.line, note, "fk-moved"))
+    return out
 
 
 def _hoist_types(cat: Catalog, deps: Deps, plan: Plan, placed: dict[str, int], problems: list[Diagnostic],
@@ -257,21 +346,20 @@ def _fk_id(fk: ForeignKey) -> str:
     return f"column:{fk.column}" if fk.column is not None else f"constraint:{fk.constraint}"
 
 
-def _order_cached(pieces: list[Piece], layout: Layout, name: str, cache: dict) -> list[Piece]:
+def _order_cached(pieces: list[Piece], found: list[Diagnostic], name: str, cache: dict) -> list[Piece]:
     """:func:`_order`, remembered by content: a reassignment changes the pieces of one or two targets."""
     sig = (name, tuple((p.id, p.seq, tuple(p.deps)) for p in pieces))
     ids = cache.get(sig)
     if ids is None:
-        before = len(layout.problems)
-        ordered = _order(pieces, layout, name)
-        if len(layout.problems) == before:  # only cycle-free orders are remembered, so cycles are always reported
+        ordered = _order(pieces, found, name)
+        if not found:  # only cycle-free orders are remembered, so cycles are always reported
             cache[sig] = [p.id for p in ordered]
         return ordered
     by_id = {p.id: p for p in pieces}
     return [by_id[i] for i in ids]
 
 
-def _order(pieces: list[Piece], layout: Layout, name: str) -> list[Piece]:
+def _order(pieces: list[Piece], found: list[Diagnostic], name: str) -> list[Piece]:
     """Creation order, except that a piece never precedes one it needs (stable topological sort)."""
     by_id = {p.id: p for p in pieces}
     waiting: dict[str, int] = {}
@@ -293,7 +381,7 @@ def _order(pieces: list[Piece], layout: Layout, name: str) -> list[Piece]:
                 heapq.heappush(heap, (by_id[u].seq, u))
     if len(out) < len(pieces):
         stuck = sorted(p.id for p in pieces if waiting[p.id] > 0)
-        layout.problems.append(Diagnostic("error", name, None, f"dependency cycle between {', '.join(stuck[:4])}", "cycle"))
+        found.append(Diagnostic("error", name, None, f"dependency cycle between {', '.join(stuck[:4])}", "cycle"))
         out.extend(p for p in sorted(pieces, key=lambda p: p.seq) if waiting[p.id] > 0)
     return out
 
