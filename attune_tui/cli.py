@@ -17,7 +17,7 @@ from .core.consolidate import Consolidation
 from .core.loader import load_history
 from .core.output import OutputError
 from .core.plan import Plan, PlanError, checksum_hex, dump_plan, initial_plan
-from .core.stats import KEYS, chain_stats, format_table
+from .core.stats import chain_stats, format_table
 from .pipeline import Workspace, build_outputs, final_rows, load_checked, record_checksums, save_plan
 
 

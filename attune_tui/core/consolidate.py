@@ -15,7 +15,7 @@ from .layout import Deps, Layout, Piece, place, render_piece
 from .loader import History, Migration
 from .plan import YAML_TARGET, Plan
 from .replay import replay
-from .statements import Fate, Statement
+from .statements import Fate
 
 GENERATED_NOTE = "Consolidated by attune-tui; change the plan and run `attune-tui apply` rather than editing this file."
 
@@ -103,7 +103,7 @@ class Consolidation:
         t = self.plan.targets[i]
         layout = self.layout
         pieces = layout.targets[i]
-        sources = sorted({s.file for p in pieces for s in _shaping(p)}, key=lambda f: self._order.get(f, 0))
+        sources = sorted({s.file for p in pieces for s in p.obj.history}, key=lambda f: self._order.get(f, 0))
         header = [f"-- {t.file}"]
         if t.purpose:
             header.append(f"-- {t.purpose}")
@@ -122,7 +122,7 @@ class Consolidation:
                 lines.append("")
             start = len(lines) + 1
             lines.extend(block.split("\n"))
-            emitted.append(EmittedPiece(p.id, start, len(lines), [(s.file, s.line) for s in _shaping(p)],
+            emitted.append(EmittedPiece(p.id, start, len(lines), [(s.file, s.line) for s in p.obj.history],
                                         list(p.obj.notes) + ([p.note] if p.note else [])))
             prev = p
         while lines and lines[-1] == "":
@@ -184,10 +184,6 @@ class Consolidation:
         from .loader import load_files
 
         return load_files(None, [(f.name, f.text.encode()) for f in self.render_all()]).migrations
-
-
-def _shaping(p: Piece) -> list[Statement]:
-    return p.obj.history
 
 
 def _lead(p: Piece) -> str:

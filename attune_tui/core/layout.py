@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from .catalog import Catalog, Obj
 from .diagnostics import Diagnostic
 from .names import quote_ident
-from .plan import YAML_TARGET, Plan
+from .plan import Plan
 from .statements import key
 from .tabledef import constraint_name, table_constraint_name
 

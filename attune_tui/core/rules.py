@@ -46,7 +46,7 @@ def keep(cat: Catalog, stmt: Statement, reason: str, text: str | None = None, pa
     n = cat.kept_parts[stmt.seq]
     cat.kept_parts[stmt.seq] += 1
     suffix = f".{n}" if n else ""
-    obj = Obj(key(f"statement", f"{stmt.file}#{stmt.index}{suffix}"), stmt, text or stmt.text, parent=parent)
+    obj = Obj(key("statement", f"{stmt.file}#{stmt.index}{suffix}"), stmt, text or stmt.text, parent=parent)
     obj.notes.append(reason)
     obj.extra_deps.update(stmt.depends + stmt.alters)
     cat.add(obj)

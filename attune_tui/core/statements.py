@@ -70,10 +70,6 @@ def key_kind(k: str) -> str:
     return k.split(":", 1)[0]
 
 
-def key_name(k: str) -> str:
-    return k.split(":", 1)[1]
-
-
 @dataclass(frozen=True)
 class Fate:
     """What became of a statement in the consolidation (for ``inspect`` and the UI)."""

@@ -1,6 +1,6 @@
 import pytest
 
-from attune_tui.core.plan import Extraction, Plan, PlanError, Target, check_plan, dump_plan, initial_plan, load_plan
+from attune_tui.core.plan import Extraction, Plan, PlanError, check_plan, dump_plan, initial_plan, load_plan
 
 
 def sample() -> Plan:
