@@ -15,7 +15,7 @@ from pathlib import Path
 
 from .core.consolidate import Consolidation
 from .core.loader import load_history
-from .core.output import OutputError
+from .core.output import OutputError, write_atomic
 from .core.plan import Plan, PlanError, checksum_hex, dump_plan, initial_plan
 from .core.stats import chain_stats, format_table
 from .pipeline import Workspace, build_outputs, final_rows, load_checked, record_checksums, save_plan
@@ -159,7 +159,7 @@ def cmd_apply(args: argparse.Namespace) -> int:
     record_checksums(plan, cons.history)
     new_plan = dump_plan(plan)
     if ws.plan_path.read_text(encoding="utf-8") != new_plan:
-        save_plan(plan, ws.plan_path)
+        write_atomic(ws.plan_path, new_plan.encode())
     for kind in ("new", "changed", "stale"):
         for p in res[kind]:
             print(f"{'deleted' if kind == 'stale' else 'wrote'} {p}")

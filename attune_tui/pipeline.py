@@ -52,20 +52,17 @@ def load_checked(ws: Workspace, plan: Plan) -> History:
 
 
 def final_rows(history: History, plan: Plan, database_url: str | None, progress: Progress | None = None,
-               server: Any = None, allow_remote: bool = False) -> dict[str, list[dict[str, Any]]]:
+               allow_remote: bool = False) -> dict[str, list[dict[str, Any]]]:
     """Rows of each extracted table after replaying the whole legacy chain on a real database."""
     if not plan.extract:
         return {}
-    from contextlib import nullcontext
-
     from .db.rows import fetch_rows
     from .db.server import open_server
     from .db.sqlx import apply_chain
     from .db.throwaway import throwaway_database
 
     say = progress or (lambda _m: None)
-    ctx = nullcontext(server) if server is not None else open_server(database_url, allow_remote=allow_remote)
-    with ctx as srv:
+    with open_server(database_url, allow_remote=allow_remote) as srv:
         with throwaway_database(srv, "extract") as uri:
             say(f"replaying {len(history.migrations)} legacy migrations to read the final rows")
             apply_chain(uri, history.migrations, allow_duplicate_versions=True)
