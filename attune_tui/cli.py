@@ -33,6 +33,17 @@ def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--allow-remote", action="store_true", help="allow a database URL whose host is not this machine")
 
 
+_STEP_IDS = "backup, generate, extract, fresh, compare, counts, core_pack, tests, deploy, upgrade"
+
+
+def _server_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--server", choices=("auto", "embedded", "local"), default="auto",
+                   help="throwaway server to start when no URL is given: a local PostgreSQL installation or the "
+                        "embedded one (default: auto = the URL, else DATABASE_URL, else embedded)")
+    p.add_argument("--create-roles", action="store_true",
+                   help="on a server given by URL, create the roles the migrations GRANT to (throwaway servers always do)")
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="attune-tui", description="Consolidate a PostgreSQL migration history into a few clean migrations, verified on a real database. Without a command, opens the app.")
     _common(top)
@@ -58,6 +69,19 @@ def parser() -> argparse.ArgumentParser:
     ins.add_argument("--json", action="store_true", help="machine-readable output")
     ins.add_argument("files", nargs="*", help="only these legacy files")
 
+    ve = sub.add_parser("verify", help="run the automatic checklist steps on a real PostgreSQL; exit 1 if any fails")
+    _common(ve)
+    _server_options(ve)
+    ve.add_argument("--json", action="store_true", help="print the results as JSON")
+    ve.add_argument("--step", action="append", metavar="ID", help="run only this step (repeatable); ids: " + _STEP_IDS)
+    ve.add_argument("--record", action="store_true", help="save the steps' status in the plan file's checklist section")
+
+    de = sub.add_parser("deploy", help="rebaseline a development database at the last legacy version (dry run unless --yes)")
+    _common(de)
+    _server_options(de)
+    de.add_argument("--dev-database", metavar="URL", help="the development database (default: the plan's checklist.dev_database)")
+    de.add_argument("--yes", action="store_true", help="run the rebaseline SQL (without it, only check and print it)")
+
     rb = sub.add_parser("rollback", help="move the consolidated files aside and restore the legacy files")
     _common(rb)
     rb.add_argument("--yes", action="store_true", help="do it (without it, only say what would happen)")
@@ -77,7 +101,8 @@ def main(argv: list[str] | None = None) -> int:
             return _run_app(args)
         if args.command == "plan":
             return cmd_plan_init(args)
-        return {"apply": cmd_apply, "stats": cmd_stats, "inspect": cmd_inspect, "rollback": cmd_rollback}[args.command](args)
+        return {"apply": cmd_apply, "stats": cmd_stats, "inspect": cmd_inspect, "rollback": cmd_rollback,
+                "verify": cmd_verify, "deploy": cmd_deploy}[args.command](args)
     except (UsageError, PlanError, OutputError) as e:
         print(f"attune-tui: {e}", file=sys.stderr)
         return 2
@@ -231,6 +256,92 @@ def cmd_inspect(args: argparse.Namespace) -> int:
         print("problems:")
         for p in problems:
             print(f"  {p['severity']}: {p['file'] or ''}{' line ' + str(p['line']) if p['line'] else ''}: {p['message']}")
+    return 0
+
+
+# --- verify -----------------------------------------------------------------
+
+def _context(args: argparse.Namespace):
+    from .checklist.context import RunContext
+
+    ws, plan = Workspace.open(Path(args.plan), args.source, args.out)
+    load_checked(ws, plan)
+    return RunContext(ws, plan, database_url=args.database_url, server_kind=args.server,
+                      allow_remote=args.allow_remote, create_roles=args.create_roles)
+
+
+def _stderr_listener(quiet: bool):
+    from .checklist.model import StepFinished, StepStarted
+    from .checklist.steps import BY_ID
+
+    def listen(event: object) -> None:
+        if quiet:
+            return
+        if isinstance(event, StepStarted):
+            print(f"  … {BY_ID[event.step].title}", file=sys.stderr, flush=True)
+        elif isinstance(event, StepFinished):
+            st = event.state
+            print(f"  {_GLYPH[st.status.value]} {BY_ID[event.step].title} ({st.duration:.2f} s)", file=sys.stderr, flush=True)
+    return listen
+
+
+_GLYPH = {"passed": "✓", "failed": "✗", "skipped": "-", "pending": " ", "running": "…"}
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    from .checklist.runner import run_steps
+    from .checklist.settings import load_states, store_states
+    from .checklist.steps import BY_ID
+
+    started = time.perf_counter()
+    with _context(args) as ctx:
+        states = run_steps(ctx, args.step, _stderr_listener(args.json))
+        timings = dict(ctx.timings)
+    total = time.perf_counter() - started
+    if args.record:
+        merged = load_states(ctx.plan, list(BY_ID))
+        merged.update(states)
+        store_states(ctx.plan, merged)
+        save_plan(ctx.plan, ctx.ws.plan_path)
+    failed = [s for s in states.values() if s.status.value == "failed"]
+    if args.json:
+        print(json.dumps({
+            "passed": not failed,
+            "seconds": round(total, 2),
+            "timings": {k: round(v, 3) for k, v in timings.items()},
+            "steps": [{"step": sid, "title": BY_ID[sid].title, "status": st.status.value,
+                       "duration": round(st.duration or 0, 3), "result": st.result, "details": st.details}
+                      for sid, st in states.items()],
+        }, indent=2, default=str))
+        return 1 if failed else 0
+    width = max(len(BY_ID[s].title) for s in states)
+    print(f"{'step':{width}}  status   duration  result")
+    for sid, st in states.items():
+        print(f"{BY_ID[sid].title:{width}}  {st.status.value:7}  {st.duration or 0:7.2f}s  {st.result}")
+    parts = [f"{k} {v:.2f} s" for k, v in timings.items()]
+    print(f"\n{len(states) - len(failed)}/{len(states)} steps without failure in {total:.1f} s"
+          + (f" ({', '.join(parts)})" if parts else ""))
+    for st in failed:
+        print(f"\n--- {BY_ID[st.step].title}: log ---")
+        print("\n".join(st.log[-60:]))
+    return 1 if failed else 0
+
+
+def cmd_deploy(args: argparse.Namespace) -> int:
+    from .checklist.deploy import deploy_to
+    from .checklist.model import Reporter, StepFailed, StepLog
+
+    with _context(args) as ctx:
+        dev = args.dev_database or ctx.settings.dev_database
+        if not dev:
+            raise UsageError("no development database: pass --dev-database URL or set checklist.dev_database in the plan")
+        rep = Reporter("deploy", lambda e: print(e.line) if isinstance(e, StepLog) else None)
+        try:
+            result = deploy_to(ctx, dev, rep, apply=args.yes)
+        except StepFailed as e:
+            print(f"attune-tui: {e.result}", file=sys.stderr)
+            return 1
+    print(result if args.yes else f"{result}; rerun with --yes to apply it")
     return 0
 
 

@@ -1,0 +1,187 @@
+"""What checklist steps share during one run: the workspace, one server, and databases built once.
+
+Steps ask for what they need (the legacy chain's database, the consolidated
+chain's database, their schema models) and get it built on first use; the
+server and every throwaway database are released when the run ends, also on
+failure or Ctrl-C.  A server that could not start fails every later step with
+the same sentence instead of being retried for each.
+"""
+
+from __future__ import annotations
+
+import time
+from contextlib import ExitStack
+from typing import Any
+
+from ..core.consolidate import Consolidation
+from ..core.loader import History, Migration, load_history
+from ..core.plan import Plan, PlanError
+from ..db.errors import DatabaseError
+from ..db.server import Server, open_server
+from ..db.sqlx import apply_chain
+from ..db.throwaway import throwaway_database
+from ..pipeline import Workspace, load_checked
+from .model import Reporter
+from .settings import Settings, plan_digest, read_settings
+
+
+class RunContext:
+    """Shared, lazily built resources of one checklist run; use as a context manager."""
+
+    def __init__(self, ws: Workspace, plan: Plan, *, database_url: str | None = None, server_kind: str = "auto",
+                 allow_remote: bool = False, create_roles: bool = False) -> None:
+        self.ws = ws
+        self.plan = plan
+        self.settings: Settings = read_settings(plan, str(ws.plan_path))
+        self.digest = plan_digest(plan)
+        self.database_url = database_url
+        self.server_kind = server_kind
+        self.allow_remote = allow_remote
+        self.create_roles = create_roles
+        self.timings: dict[str, float] = {}  # "legacy chain", "consolidated chain": seconds to apply
+        self._stack = ExitStack()
+        self._server: Server | None = None
+        self._server_error: Exception | None = None
+        self._cache: dict[str, Any] = {}
+
+    def __enter__(self) -> "RunContext":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Drop the throwaway databases and stop a server the run started."""
+        self._cache.clear()
+        self._server = None
+        self._stack.close()
+
+    # --- files ---------------------------------------------------------------
+
+    def _once(self, key: str, make: Any) -> Any:
+        if key not in self._cache:
+            self._cache[key] = make()
+        return self._cache[key]
+
+    @property
+    def history(self) -> History:
+        """The legacy chain, checked against the plan."""
+        return self._once("history", lambda: load_checked(self.ws, self.plan))
+
+    @property
+    def consolidation(self) -> Consolidation:
+        return self._once("consolidation", lambda: Consolidation(self.history, self.plan))
+
+    @property
+    def new_history(self) -> History:
+        """The consolidated chain as it is on disk (what would be shipped), not as the plan would write it."""
+        def load() -> History:
+            if not self.ws.output.is_dir():
+                raise PlanError(f"{self.ws.output} does not exist; run `attune-tui apply` first")
+            h = load_history(self.ws.output)
+            if not h.migrations:
+                raise PlanError(f"{self.ws.output} holds no migrations; run `attune-tui apply` first")
+            return h
+        return self._once("new_history", load)
+
+    # --- server and databases ------------------------------------------------
+
+    def server(self, rep: Reporter | None = None) -> Server:
+        if self._server_error is not None:
+            raise self._server_error
+        if self._server is None:
+            try:
+                if rep:
+                    rep.log("starting PostgreSQL" if not (self.database_url or self.server_kind != "auto")
+                            else "connecting to PostgreSQL")
+                started = time.perf_counter()
+                srv = self._stack.enter_context(
+                    open_server(self.database_url, self.server_kind, allow_remote=self.allow_remote))
+                self.timings["server start"] = time.perf_counter() - started
+                if rep:
+                    rep.log(f"using {srv.where}, version {srv.version // 10000}.{srv.version % 100}")
+                self._prepare(srv, rep)
+                self._server = srv
+            except (DatabaseError, PlanError) as e:
+                self._server_error = e
+                raise
+        return self._server
+
+    def _prepare(self, srv: Server, rep: Reporter | None) -> None:
+        """Check the chains' needs against the server before anything is applied."""
+        from ..db.extensions import require_extensions
+
+        names = [o.split(":", 1)[1] for s in self.consolidation.replay.statements for o in s.creates
+                 if o.startswith("extension:")]
+        require_extensions(srv.admin_uri, names)
+        self._prepare_roles(srv, rep)
+
+    def _prepare_roles(self, srv: Server, rep: Reporter | None) -> None:
+        """Roles the history grants to must exist: created on a throwaway server, listed on a given one."""
+        from ..core.roles import roles_named
+        from ..db.roles import create_roles, missing_roles
+
+        missing = missing_roles(srv.admin_uri, roles_named(self.history))
+        if not missing:
+            return
+        if srv.kind == "url" and not self.create_roles:
+            raise DatabaseError(
+                f"The migrations grant to role{'s' if len(missing) > 1 else ''} {', '.join(missing)}, which "
+                f"{srv.where} lacks; create {'them' if len(missing) > 1 else 'it'} or rerun with --create-roles.")
+        create_roles(srv.admin_uri, missing)
+        if rep:
+            rep.log(f"created role{'s' if len(missing) > 1 else ''} {', '.join(missing)} (named by GRANT/OWNER TO)")
+
+    def scratch(self, label: str, rep: Reporter | None = None) -> str:
+        """A new empty throwaway database, dropped when the run ends."""
+        srv = self.server(rep)
+        return self._stack.enter_context(throwaway_database(srv, label))
+
+    def apply(self, uri: str, migrations: list[Migration], rep: Reporter | None, what: str,
+              legacy: bool = False) -> float:
+        """Apply a chain the sqlx way, reporting each file as progress; returns the seconds it took."""
+        def progress(i: int, total: int, name: str) -> None:
+            if rep:
+                rep.progress(i, total, f"{what}: {name}" if name else f"{what}: done")
+        started = time.perf_counter()
+        apply_chain(uri, migrations, on_progress=progress, allow_duplicate_versions=legacy)
+        return time.perf_counter() - started
+
+    def legacy_db(self, rep: Reporter | None = None) -> str:
+        """A database built by the whole legacy chain (duplicate versions applied, as deployed databases were)."""
+        def build() -> str:
+            uri = self.scratch("legacy", rep)
+            n = len(self.history.migrations)
+            seconds = self.apply(uri, self.history.migrations, rep, "legacy chain", legacy=True)
+            self.timings["legacy chain"] = seconds
+            if rep:
+                rep.log(f"applied the legacy chain ({n} files) in {seconds:.2f} s")
+            return uri
+        return self._once("legacy_db", build)
+
+    def new_db(self, rep: Reporter | None = None, label: str = "new") -> str:
+        """A database built by the consolidated chain on disk; ``label`` other than "new" builds another one."""
+        def build() -> str:
+            uri = self.scratch(label, rep)
+            n = len(self.new_history.migrations)
+            seconds = self.apply(uri, self.new_history.migrations, rep, "consolidated chain")
+            self.timings.setdefault("consolidated chain", seconds)
+            if rep:
+                rep.log(f"applied the consolidated chain ({n} files) in {seconds:.2f} s")
+            return uri
+        return self._once(f"db:{label}", build)
+
+    def model(self, which: str, rep: Reporter | None = None) -> Any:
+        """The introspected schema of the "legacy" or "new" database (taken once, before data is loaded)."""
+        from ..db.introspect import introspect
+
+        def take() -> Any:
+            uri = self.legacy_db(rep) if which == "legacy" else self.new_db(rep)
+            return introspect(uri)
+        return self._once(f"model:{which}", take)
+
+    def remember(self, key: str, value: Any) -> None:
+        self._cache[f"result:{key}"] = value
+
+    def recall(self, key: str) -> Any:
+        return self._cache.get(f"result:{key}")
