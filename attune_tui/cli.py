@@ -59,6 +59,7 @@ def parser() -> argparse.ArgumentParser:
     _common(ap)
     ap.add_argument("--check", action="store_true", help="write nothing; exit 1 if the files on disk differ from the plan's output")
     ap.add_argument("--prune", action="store_true", help="delete .sql/.yaml files in the output folders that the plan no longer produces")
+    _server_options(ap)
 
     st = sub.add_parser("stats", help="before/after statistics")
     _common(st)
@@ -75,6 +76,7 @@ def parser() -> argparse.ArgumentParser:
     ve.add_argument("--json", action="store_true", help="print the results as JSON")
     ve.add_argument("--step", action="append", metavar="ID", help="run only this step (repeatable); ids: " + _STEP_IDS)
     ve.add_argument("--record", action="store_true", help="save the steps' status in the plan file's checklist section")
+    ve.add_argument("--pg-dump", action="store_true", help="also compare normalised `pg_dump --schema-only` texts, as the seed report did")
 
     de = sub.add_parser("deploy", help="rebaseline a development database at the last legacy version (dry run unless --yes)")
     _common(de)
@@ -170,7 +172,7 @@ def cmd_apply(args: argparse.Namespace) -> int:
     _fail_on_errors(cons)
     started = time.perf_counter()
     rows = final_rows(cons.history, plan, args.database_url, progress=lambda m: print(f"  {m}", file=sys.stderr),
-                      allow_remote=args.allow_remote)
+                      allow_remote=args.allow_remote, server_kind=args.server, create_roles=args.create_roles)
     out = build_outputs(cons, ws, rows)
     if args.check:
         changes = out.changes()
@@ -267,7 +269,8 @@ def _context(args: argparse.Namespace):
     ws, plan = Workspace.open(Path(args.plan), args.source, args.out)
     load_checked(ws, plan)
     return RunContext(ws, plan, database_url=args.database_url, server_kind=args.server,
-                      allow_remote=args.allow_remote, create_roles=args.create_roles)
+                      allow_remote=args.allow_remote, create_roles=args.create_roles,
+                      pg_dump=getattr(args, "pg_dump", False))
 
 
 def _stderr_listener(quiet: bool):
@@ -310,7 +313,8 @@ def cmd_verify(args: argparse.Namespace) -> int:
             "seconds": round(total, 2),
             "timings": {k: round(v, 3) for k, v in timings.items()},
             "steps": [{"step": sid, "title": BY_ID[sid].title, "status": st.status.value,
-                       "duration": round(st.duration or 0, 3), "result": st.result, "details": st.details}
+                       "duration": round(st.duration or 0, 3), "result": st.result, "details": st.details,
+                       "log": st.log}
                       for sid, st in states.items()],
         }, indent=2, default=str))
         return 1 if failed else 0

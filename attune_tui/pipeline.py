@@ -51,8 +51,47 @@ def load_checked(ws: Workspace, plan: Plan) -> History:
     return history
 
 
+def prepare_server(srv: Any, history: History, create_roles: bool = False, progress: Progress | None = None) -> None:
+    """Check a history's needs against a server before anything is applied.
+
+    Extensions it creates must be available; roles its GRANTs and OWNER TOs
+    name are created on a throwaway server, and on a server given by URL only
+    when ``create_roles`` (otherwise they are listed in the error).
+    """
+    from .core.lexer import SqlSyntaxError, split_statements, tokenize
+    from .core.roles import roles_named
+    from .db.errors import DatabaseError
+    from .db.extensions import require_extensions
+    from .db.roles import create_roles as create, missing_roles
+
+    extensions = []
+    for m in history.migrations:
+        try:
+            spans = split_statements(m.text, m.name)
+        except SqlSyntaxError:
+            continue  # reported by the loader and the engine; the replay will name the line
+        for span in spans:
+            words = [t.value for t in tokenize(m.text[span.start:span.end])[:8] if t.kind in ("word", "qident")]
+            if words[:2] == ["create", "extension"]:
+                rest = [w for w in words[2:] if w not in ("if", "not", "exists")]
+                if rest:
+                    extensions.append(rest[0])
+    require_extensions(srv.admin_uri, extensions)
+    missing = missing_roles(srv.admin_uri, roles_named(history))
+    if not missing:
+        return
+    if srv.kind == "url" and not create_roles:
+        them = "them" if len(missing) > 1 else "it"
+        raise DatabaseError(f"The migrations grant to role{'s' if len(missing) > 1 else ''} {', '.join(missing)}, "
+                            f"which {srv.where} lacks; create {them} or rerun with --create-roles.")
+    create(srv.admin_uri, missing)
+    if progress:
+        progress(f"created role{'s' if len(missing) > 1 else ''} {', '.join(missing)} (named by GRANT/OWNER TO)")
+
+
 def final_rows(history: History, plan: Plan, database_url: str | None, progress: Progress | None = None,
-               allow_remote: bool = False) -> dict[str, list[dict[str, Any]]]:
+               allow_remote: bool = False, server_kind: str = "auto",
+               create_roles: bool = False) -> dict[str, list[dict[str, Any]]]:
     """Rows of each extracted table after replaying the whole legacy chain on a real database."""
     if not plan.extract:
         return {}
@@ -62,7 +101,8 @@ def final_rows(history: History, plan: Plan, database_url: str | None, progress:
     from .db.throwaway import throwaway_database
 
     say = progress or (lambda _m: None)
-    with open_server(database_url, allow_remote=allow_remote) as srv:
+    with open_server(database_url, server_kind, allow_remote=allow_remote) as srv:
+        prepare_server(srv, history, create_roles, say)
         with throwaway_database(srv, "extract") as uri:
             say(f"replaying {len(history.migrations)} legacy migrations to read the final rows")
             apply_chain(uri, history.migrations, allow_duplicate_versions=True)

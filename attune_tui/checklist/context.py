@@ -29,7 +29,7 @@ class RunContext:
     """Shared, lazily built resources of one checklist run; use as a context manager."""
 
     def __init__(self, ws: Workspace, plan: Plan, *, database_url: str | None = None, server_kind: str = "auto",
-                 allow_remote: bool = False, create_roles: bool = False) -> None:
+                 allow_remote: bool = False, create_roles: bool = False, pg_dump: bool = False) -> None:
         self.ws = ws
         self.plan = plan
         self.settings: Settings = read_settings(plan, str(ws.plan_path))
@@ -38,6 +38,7 @@ class RunContext:
         self.server_kind = server_kind
         self.allow_remote = allow_remote
         self.create_roles = create_roles
+        self.pg_dump = pg_dump  # the compare step also diffs normalised `pg_dump --schema-only` text
         self.timings: dict[str, float] = {}  # "legacy chain", "consolidated chain": seconds to apply
         self._stack = ExitStack()
         self._server: Server | None = None
@@ -108,29 +109,10 @@ class RunContext:
         return self._server
 
     def _prepare(self, srv: Server, rep: Reporter | None) -> None:
-        """Check the chains' needs against the server before anything is applied."""
-        from ..db.extensions import require_extensions
+        """Extensions and roles the chain needs, checked (and roles created) before anything is applied."""
+        from ..pipeline import prepare_server
 
-        names = [o.split(":", 1)[1] for s in self.consolidation.replay.statements for o in s.creates
-                 if o.startswith("extension:")]
-        require_extensions(srv.admin_uri, names)
-        self._prepare_roles(srv, rep)
-
-    def _prepare_roles(self, srv: Server, rep: Reporter | None) -> None:
-        """Roles the history grants to must exist: created on a throwaway server, listed on a given one."""
-        from ..core.roles import roles_named
-        from ..db.roles import create_roles, missing_roles
-
-        missing = missing_roles(srv.admin_uri, roles_named(self.history))
-        if not missing:
-            return
-        if srv.kind == "url" and not self.create_roles:
-            raise DatabaseError(
-                f"The migrations grant to role{'s' if len(missing) > 1 else ''} {', '.join(missing)}, which "
-                f"{srv.where} lacks; create {'them' if len(missing) > 1 else 'it'} or rerun with --create-roles.")
-        create_roles(srv.admin_uri, missing)
-        if rep:
-            rep.log(f"created role{'s' if len(missing) > 1 else ''} {', '.join(missing)} (named by GRANT/OWNER TO)")
+        prepare_server(srv, self.history, self.create_roles, rep.log if rep else None)
 
     def scratch(self, label: str, rep: Reporter | None = None) -> str:
         """A new empty throwaway database, dropped when the run ends."""

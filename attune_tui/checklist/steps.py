@@ -126,7 +126,24 @@ def compare(ctx: RunContext, rep: Reporter) -> str:
         first = real[0]
         raise StepFailed(f"{_plural(len(real), 'difference')}; first: {one_line(first)}", details)
     intended = len(diffs) - len(real)
+    if ctx.pg_dump:
+        _pg_dump_diff(ctx, rep, strict=not intended)
     return "identical schemas" + (f" ({intended} intended differences)" if intended else "")
+
+
+def _pg_dump_diff(ctx: RunContext, rep: Reporter, strict: bool) -> None:
+    """The seed's own check: normalised ``pg_dump --schema-only`` of both databases, as a unified diff."""
+    from ..db.schema import diff_schemas, dump_schema
+
+    srv = ctx.server(rep)
+    lines = diff_schemas(dump_schema(srv, ctx.legacy_db(rep)), dump_schema(srv, ctx.new_db(rep)))
+    if not lines:
+        rep.log("pg_dump --schema-only (normalised): identical")
+        return
+    rep.log("pg_dump --schema-only (normalised) differs:")
+    rep.log("\n".join(lines))
+    if strict:
+        raise StepFailed(f"the catalogs match but the normalised pg_dump texts differ ({len(lines)} diff lines)")
 
 
 def counts(ctx: RunContext, rep: Reporter) -> str:

@@ -59,6 +59,13 @@ def test_dropping_one_column_from_a_consolidated_file_fails_naming_it(project: P
     assert "columns" in next(ln for ln in table.splitlines() if ln.startswith("Verify table counts"))
 
 
+def test_the_seed_s_pg_dump_comparison_agrees_when_asked_for(pg_server: Server):
+    r = run(ROOT, pg_server, "verify", "--json", "--step", "compare", "--pg-dump")
+    assert r.returncode == 0, r.stdout + r.stderr
+    log = json.loads(r.stdout)["steps"][0]["log"]
+    assert "pg_dump --schema-only (normalised): identical" in log
+
+
 def test_out_of_date_files_and_a_changed_backup_fail_without_a_database(project: Path, pg_server: Server):
     (project / "migrations" / "20250101000013_notify_triggers.sql").unlink()
     legacy = project / "migrations.old" / "20250101000003_event_system.sql"
