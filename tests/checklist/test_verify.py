@@ -155,3 +155,34 @@ def test_upgrade_simulation_catches_session_state_leaking_between_files(tmp_path
     ups = {u["start"]: u for u in by["upgrade"]["details"]["upgrades"]}
     assert ups["20250101000002_table.sql"]["ok"]
     assert "table app.thing only in the consolidated schema" in ups["20250101000001_schema.sql"]["problem"]
+
+
+def test_interrupting_verify_stops_its_server_and_leaves_nothing(tmp_path: Path):
+    """SIGTERM in the middle of a step: exit 130, the embedded server it started is gone, its folder too."""
+    import glob
+    import os
+    import signal
+
+    before = set(glob.glob("/tmp/attune-tui-pg-*"))
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    proc = subprocess.Popen([sys.executable, "-m", "attune_tui", "verify", "--server", "embedded"], cwd=ROOT, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert proc.stderr is not None
+    for line in proc.stderr:
+        if "… Test on a fresh database" in line or "✓ Runtime data moved to YAML" in line:
+            break
+    ours = set(glob.glob("/tmp/attune-tui-pg-*")) - before
+    assert len(ours) == 1, ours  # the server this verify started
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130 and "interrupted" in err
+    folder = ours.pop()
+    assert not Path(folder).exists()
+    left = []
+    for cmdline in glob.glob("/proc/[0-9]*/cmdline"):
+        try:
+            if folder.encode() in Path(cmdline).read_bytes():
+                left.append(cmdline)
+        except OSError:
+            pass  # the process ended while we looked
+    assert left == []
