@@ -325,6 +325,10 @@ def cmd_verify(args: argparse.Namespace) -> int:
     parts = [f"{k} {v:.2f} s" for k, v in timings.items()]
     print(f"\n{len(states) - len(failed)}/{len(states)} steps without failure in {total:.1f} s"
           + (f" ({', '.join(parts)})" if parts else ""))
+    upgrades = states.get("upgrade")
+    if upgrades is not None and upgrades.status.value in ("passed", "failed"):
+        print("\nupgrade simulation, by the legacy file a database was at:")
+        print("\n".join("  " + ln for ln in upgrades.log if ln.startswith(("ok ", "FAIL"))))
     for st in failed:
         print(f"\n--- {BY_ID[st.step].title}: log ---")
         print("\n".join(st.log[-60:]))

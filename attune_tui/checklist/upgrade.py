@@ -63,9 +63,11 @@ def simulate_upgrades(ctx: RunContext, rep: Reporter) -> list[UpgradeOutcome]:
         for fut in as_completed(futures):
             o = fut.result()
             outcomes[futures[fut]] = o
-            rep.progress(len(outcomes), len(legacy), f"from {o.start}")
-            rep.log(f"{'ok  ' if o.ok else 'FAIL'} from {o.start} ({o.seconds:.2f} s){': ' + o.problem if o.problem else ''}")
-    return [outcomes[n] for n in sorted(outcomes)]
+            rep.progress(len(outcomes), len(legacy), f"from {o.start}: {'ok' if o.ok else 'FAILED'}")
+    ordered = [outcomes[n] for n in sorted(outcomes)]
+    for o in ordered:
+        rep.log(f"{'ok  ' if o.ok else 'FAIL'} from {o.start} ({o.seconds:.2f} s){': ' + o.problem if o.problem else ''}")
+    return ordered
 
 
 def _deploy(uri: str, done: list[Any], rest: list[Any], sql: str, new: list[Any], reference: Any,
