@@ -323,7 +323,8 @@ def cmd_verify(args: argparse.Namespace) -> int:
     for sid, st in states.items():
         print(f"{BY_ID[sid].title:{width}}  {st.status.value:7}  {st.duration or 0:7.2f}s  {st.result}")
     parts = [f"{k} {v:.2f} s" for k, v in timings.items()]
-    print(f"\n{len(states) - len(failed)}/{len(states)} steps without failure in {total:.1f} s"
+    tally = {k: sum(st.status.value == k for st in states.values()) for k in ("passed", "failed", "skipped")}
+    print(f"\n{', '.join(f'{n} {k}' for k, n in tally.items() if n)} in {total:.1f} s"
           + (f" ({', '.join(parts)})" if parts else ""))
     upgrades = states.get("upgrade")
     if upgrades is not None and upgrades.status.value in ("passed", "failed"):
