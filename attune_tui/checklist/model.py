@@ -13,6 +13,7 @@ from enum import Enum
 from typing import Any, Union
 
 LOG_KEEP = 40  # log lines kept in the plan file per step; the app shows the whole log while it runs
+DETAILS_KEEP = 50  # entries kept per details list (schema differences, upgrade outcomes) in the plan file
 
 
 class Status(str, Enum):
@@ -37,7 +38,7 @@ class StepState:
     details: dict[str, Any] = field(default_factory=dict)  # e.g. the structured schema diff
 
     def to_dict(self) -> dict[str, Any]:
-        """The persisted form (no details: they are recomputed by running the step)."""
+        """The persisted form: logs and details shortened, so a resumed session still shows why a step failed."""
         out: dict[str, Any] = {"status": self.status.value, "result": self.result}
         if self.duration is not None:
             out["duration"] = round(self.duration, 2)
@@ -47,6 +48,8 @@ class StepState:
             out["plan_digest"] = self.plan_digest
         if self.log:
             out["log"] = self.log[-LOG_KEEP:]
+        if self.details:
+            out["details"] = {k: v[:DETAILS_KEEP] if isinstance(v, list) else v for k, v in self.details.items()}
         return out
 
     @classmethod
@@ -61,7 +64,8 @@ class StepState:
         return cls(step, status, str(d.get("result") or ""),
                    float(duration) if isinstance(duration, (int, float)) else None,
                    [str(x) for x in d.get("log") or []], str(d.get("finished") or ""),
-                   str(d.get("plan_digest") or ""))
+                   str(d.get("plan_digest") or ""),
+                   dict(d["details"]) if isinstance(d.get("details"), dict) else {})
 
 
 @dataclass(frozen=True)

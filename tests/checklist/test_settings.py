@@ -41,13 +41,18 @@ def test_states_survive_the_plan_file_and_go_stale_when_the_plan_changes():
     plan = bundled()
     passed = StepState("compare", Status.PASSED, "identical schemas", 0.5, ["line"] * 100, "2026-11-25T00:00:00+00:00",
                        plan_digest(plan))
-    store_states(plan, {"compare": passed})
+    diff = {"object": "column public.t.c", "attribute": "exists", "old": "present", "new": None,
+            "intended": False, "reason": ""}
+    failed = StepState("counts", Status.FAILED, "counts differ", 0.1, [], "", plan_digest(plan),
+                       {"differences": [diff] * 80})
+    store_states(plan, {"compare": passed, "counts": failed})
     again = load_plan(dump_plan(plan))
     assert dump_plan(again) == dump_plan(plan)  # export, import, export: same bytes
     st = load_states(again, ["compare", "backup"])
     assert st["compare"].status is Status.PASSED and st["compare"].result == "identical schemas"
     assert len(st["compare"].log) == 40  # the plan keeps the tail of long logs
     assert st["backup"].status is Status.PENDING
+    assert load_states(again, ["counts"])["counts"].details == {"differences": [diff] * 50}  # kept, shortened
     assert plan_digest(again) == plan_digest(plan)  # the state itself does not change the digest
     again.assign[next(iter(again.assign))] = again.targets[-1].file
     st = load_states(again, ["compare"])
