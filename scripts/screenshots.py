@@ -20,6 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from attune_tui.core.plan import dump_plan  # noqa: E402
 from attune_tui.ui.app import AttuneApp  # noqa: E402
 from attune_tui.ui.session import Session  # noqa: E402
 
@@ -30,10 +31,21 @@ async def shoot(plan: Path, out: Path) -> list[Path]:
     def app() -> AttuneApp:
         return AttuneApp(Session.open(plan))
 
+    def no_blink(a: AttuneApp) -> None:
+        from textual.widgets import Input
+
+        for i in a.screen.query(Input):
+            i.cursor_blink = False
+
     async def settle(a: AttuneApp, pilot) -> None:
+        from attune_tui.ui.widgets import SqlPreview
+
         await pilot.pause()
-        for _ in range(20):
+        for _ in range(40):
             running = [w for w in a.workers if not w.is_finished]
+            if any(p.highlight_pending for p in a.screen.query(SqlPreview)):  # colours start a moment later
+                await pilot.pause(0.05)
+                continue
             if not running:
                 break
             await asyncio.gather(*(w.wait() for w in running), return_exceptions=True)
@@ -69,13 +81,47 @@ async def shoot(plan: Path, out: Path) -> list[Path]:
         await snap(a, pilot, "08-command-palette")
         await pilot.press("escape", "q")
         await snap(a, pilot, "09-quit-confirm")
-        await pilot.press("escape")
+        await pilot.press("escape", "w")  # apply: reads the seed rows on a database first
+        await snap(a, pilot, "13-apply")
+        await pilot.press("escape", "o")
+        await pilot.pause()
+        no_blink(a)
+        await pilot.press(*"other.plan.yaml", "enter")
+        await snap(a, pilot, "14-open-plan-error")
+        await pilot.press("escape", "e")
+        await pilot.pause()
+        no_blink(a)
+        await snap(a, pilot, "15-export-plan")
+        await pilot.press("escape", "ctrl+t")
+        a.clear_notifications()
+        await snap(a, pilot, "16-consolidate-light")
+        await pilot.press("ctrl+t")
+        edited = dump_plan(a.session.plan)
+
+    # as after a crash: a side file with the edits above; the next start offers to recover it
+    a = app()
+    a.session.autosave_path.write_text(edited, encoding="utf-8")
+    async with a.run_test(size=(120, 40)) as pilot:
+        await snap(a, pilot, "17-recover")
+        await pilot.press("d")  # discard: the shots below start from the plan file
+        await settle(a, pilot)
 
     a = app()
     async with a.run_test(size=(80, 24)) as pilot:
         await settle(a, pilot)
         a.clear_notifications()
         await snap(a, pilot, "10-consolidate-80x24")
+
+    plan.with_name(f".{plan.name}.autosave").unlink(missing_ok=True)  # no recovery prompt: the edits above were shots
+    a = app()
+    async with a.run_test(size=(120, 40)) as pilot:
+        await settle(a, pilot)
+        a.clear_notifications()
+        await pilot.press("c", "r")  # the checklist; run its first step (no database needed)
+        await snap(a, pilot, "11-checklist")
+        a.clear_notifications()
+        await pilot.press("d")
+        await snap(a, pilot, "12-deploy-dialog")
     return saved
 
 

@@ -15,9 +15,14 @@ if TYPE_CHECKING:
 # (title, help, action on the consolidate screen)
 ACTIONS: list[tuple[str, str, str]] = [
     ("Save plan", "write the plan file (ctrl+s)", "save"),
+    ("Open another plan", "switch to another plan file; asks first when this one has unsaved changes (o)", "open_plan"),
+    ("Export plan as YAML", "write the current plan to another file (e)", "export_plan"),
+    ("Apply", "see what the plan writes, file by file with diffs, then write it (w)", "apply"),
+    ("Toggle light/dark theme", "switch between textual-light and textual-dark (ctrl+t)", "app.toggle_dark"),
     ("Undo", "undo the last assignment or override (u)", "undo"),
     ("Redo", "redo what was undone (ctrl+r)", "redo"),
     ("Statistics", "before/after statistics of the chain (s)", "stats"),
+    ("Checklist", "run the completion checklist's verification steps (c)", "checklist"),
     ("Help", "every key binding (?)", "help"),
     ("Toggle provenance", "show where each piece of the preview comes from (p)", "toggle_provenance"),
     ("Filter legacy migrations", "type part of a name (/)", "filter"),

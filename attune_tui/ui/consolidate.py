@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -14,9 +16,9 @@ from textual.widgets import DataTable, Footer, Input, Static
 from ..core.plan import YAML_TARGET, PlanError
 from .commands import AttuneCommands
 from .errors import guarded
-from .modals import StatementsScreen, TargetEditScreen, TargetPickerScreen
+from .modals import ConfirmQuitScreen, StatementsScreen, TargetEditScreen, TargetPickerScreen
 from .session import Session
-from .widgets import HeaderBar, LegacyTable, ProblemsTable, SqlPreview, TargetTable, problem_summary
+from .widgets import HeaderBar, LegacyTable, ProblemsTable, SqlPreview, TargetTable, display_path, problem_summary
 
 NARROW = 110  # below this width the two lists are stacked
 
@@ -49,16 +51,23 @@ class ConsolidateScreen(Screen):
         Binding("delete", "remove_target", "remove empty target", show=False,
                 tooltip="remove the highlighted target (only when nothing goes to it)"),
         Binding("s", "stats", "stats", tooltip="statistics: legacy chain against consolidated chain"),
+        Binding("c", "checklist", "checklist", tooltip="the completion checklist: run the verification steps"),
+        Binding("w", "apply", "apply", tooltip="apply: show what the plan writes (new, changed, stale files, "
+                "with diffs), then write it"),
         Binding("ctrl+s", "save", "save", tooltip="save the plan file"),
+        Binding("o", "open_plan", "open plan", show=False,
+                tooltip="open another plan file (asks first when this one has unsaved changes)"),
+        Binding("e", "export_plan", "export plan", show=False, tooltip="export the plan as YAML to another file"),
         Binding("question_mark", "help", "help", key_display="?", tooltip="this help"),
         Binding("q", "quit", "quit", tooltip="quit (asks first when the plan has unsaved changes)"),
     ]
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, start: bool = True) -> None:
         super().__init__()
         self.session = session
         self.shown: str | None = None  # target key shown in the preview
         self.ready = False
+        self.autostart = start  # False: the app first asks whether to recover an autosaved plan
 
     # --- layout ------------------------------------------------------------------
 
@@ -88,9 +97,16 @@ class ConsolidateScreen(Screen):
         self.query_one("#problems-panel").border_title = "Problems"
         self.query_one(HeaderBar).show(self.session)
         self._narrow(self.app.size.width)
+        self.query_one("#main").loading = True
+        if self.autostart:
+            self.start()
+
+    def start(self) -> None:
+        """Show the session: build the consolidation in a worker unless it is built already."""
         if self.session.cons is None:
             self.query_one("#main").loading = True
-            self.load()
+            # replaying the chain holds the GIL for a while: paint the frame first, then start it
+            self.call_after_refresh(self.load)
         else:
             self._loaded()
 
@@ -118,6 +134,8 @@ class ConsolidateScreen(Screen):
                     timeout=30)
 
     def _loaded(self) -> None:
+        if not self.is_attached:  # replaced (another plan was opened) while it was loading
+            return
         self.ready = True
         self.query_one("#main").loading = False
         self.refresh_all()
@@ -377,6 +395,59 @@ class ConsolidateScreen(Screen):
     def action_save(self) -> None:
         self.app.save_plan()
 
+    # --- plan files and apply ------------------------------------------------------
+
+    def action_open_plan(self) -> None:
+        from .plan_files import PathScreen, open_plan_at
+
+        old = self.session
+        discarded: list[bool] = []
+
+        def chosen(session: Session | None) -> None:
+            if session is not None:
+                if discarded:  # the user threw the changes away: the side file goes with them
+                    old.discard_autosave()
+                self.app.open_session(session, replace=True)
+
+        def ask_path() -> None:
+            self.app.push_screen(PathScreen("Open another plan", "Plan file (YAML):", "",
+                                            "enter open · esc cancel", open_plan_at), chosen)
+
+        if not self.session.dirty:
+            ask_path()
+            return
+
+        def answered(go_on: bool | None) -> None:
+            if go_on:
+                if old.dirty:  # "discard" (a "save" left nothing unsaved)
+                    discarded.append(True)
+                ask_path()
+
+        self.app.push_screen(ConfirmQuitScreen(display_path(self.session.ws.plan_path), action="open another plan"),
+                             answered)
+
+    def action_export_plan(self) -> None:
+        from .plan_files import PathScreen, export_plan_to
+
+        s = self.session
+        default = display_path(s.ws.plan_path.with_name(s.ws.plan_path.stem + ".export.yaml"))
+
+        def done(path: Path | None) -> None:
+            if path is not None:
+                self.notify(f"exported the plan to {display_path(path)}", timeout=4)
+
+        self.app.push_screen(PathScreen("Export the plan as YAML", "Write to:", default,
+                                        "enter write · esc cancel", lambda text: export_plan_to(s, text),
+                                        confirm_overwrite=True), done)
+
+    def action_apply(self) -> None:
+        if not self.ready:
+            self.notify("the history is still being loaded", severity="warning")
+            return
+        from .apply import ApplyScreen
+
+        self.app.push_screen(ApplyScreen(self.session, getattr(self.app, "database_url", None)))
+
     def action_stats(self) -> None:
         if not self.ready:
             self.notify("the history is still being loaded", severity="warning")
@@ -384,6 +455,11 @@ class ConsolidateScreen(Screen):
         from .stats import StatsScreen
 
         self.app.push_screen(StatsScreen(self.session))
+
+    def action_checklist(self) -> None:
+        from .checklist import ChecklistScreen
+
+        self.app.push_screen(ChecklistScreen(self.session, getattr(self.app, "database_url", None)))
 
     def action_help(self) -> None:
         from .help import HelpScreen

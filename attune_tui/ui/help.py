@@ -44,8 +44,12 @@ def binding_rows(bindings) -> list[tuple[str, str]]:
 
 def sections() -> list[tuple[str, list[tuple[str, str]]]]:
     from .app import AttuneApp
+    from .apply import ApplyScreen
+    from .checklist import ChecklistScreen
+    from .checklist_modals import ConfirmDangerScreen, DeployScreen
     from .consolidate import ConsolidateScreen
     from .modals import ConfirmQuitScreen, StatementsScreen, TargetPickerScreen
+    from .plan_files import PathScreen, RecoverScreen
     from .stats import StatsScreen
     from .widgets import SqlPreview
 
@@ -57,8 +61,15 @@ def sections() -> list[tuple[str, list[tuple[str, str]]]]:
         ("Preview (when focused)", binding_rows(SqlPreview.BINDINGS) + [("click", "move the cursor there")]),
         ("Statements dialog (enter on a migration)", binding_rows(StatementsScreen.BINDINGS)),
         ("Target picker (a)", binding_rows(TargetPickerScreen.BINDINGS) + [("enter", "choose"), ("type", "filter")]),
+        ("Apply dialog (w)", binding_rows(ApplyScreen.BINDINGS) + [("↑ ↓", "file; its diff shows on the right")]),
+        ("Open / export plan (o, e)", binding_rows(PathScreen.BINDINGS) + [("enter", "open / write")]),
+        ("Recover autosaved changes", binding_rows(RecoverScreen.BINDINGS)),
         ("Quit confirmation", binding_rows(ConfirmQuitScreen.BINDINGS)),
         ("Statistics screen (s)", binding_rows(StatsScreen.BINDINGS)),
+        ("Checklist screen (c)", binding_rows(ChecklistScreen.BINDINGS) + [
+            ("click", "a row shows its log and details; click it again to run it")]),
+        ("Deploy dialog (d) and confirmations", binding_rows(DeployScreen.BINDINGS)
+         + binding_rows(ConfirmDangerScreen.BINDINGS)),
         ("Everywhere", binding_rows(AttuneApp.BINDINGS) + [("ctrl+p", "command palette: every action, and "
                                                               "\"Assign <migration> to <target>\"")]),
     ]

@@ -21,7 +21,7 @@ from .widgets import ellipsize, highlight
 
 
 class ConfirmQuitScreen(ModalScreen[bool]):
-    """Asked when quitting with unsaved changes; dismisses True to quit."""
+    """Asked when quitting (or opening another plan) with unsaved changes; dismisses True to go on."""
 
     BINDINGS = [
         Binding("escape,n", "dismiss(False)", "Cancel"),
@@ -29,19 +29,22 @@ class ConfirmQuitScreen(ModalScreen[bool]):
         Binding("s", "save_and_quit", "Save and quit"),
     ]
 
-    def __init__(self, plan_name: str) -> None:
+    def __init__(self, plan_name: str, action: str = "quit") -> None:
         super().__init__()
         self.plan_name = plan_name
+        self.action = action  # what happens after the answer: "quit", "open another plan"
 
     def compose(self) -> ComposeResult:
+        verb = self.action.split()[0]
         with Vertical(id="dialog", classes="confirm"):
             yield Label("Unsaved changes", classes="title")
-            yield Static(f"The plan {self.plan_name} has changes that are not saved. Quit anyway?")
+            yield Static(f"The plan {self.plan_name} has changes that are not saved. "
+                         f"{self.action[0].upper()}{self.action[1:]} anyway?")
             with Horizontal(classes="buttons"):
-                yield Button("Save & quit", id="save", variant="primary")
-                yield Button("Discard & quit", id="quit", variant="error")
+                yield Button(f"Save & {verb}", id="save", variant="primary")
+                yield Button(f"Discard & {verb}", id="quit", variant="error")
                 yield Button("Cancel", id="cancel")
-            yield Label("s save and quit · y quit without saving · n / esc cancel", classes="hint")
+            yield Label(f"s save and {verb} · y {verb} without saving · n / esc cancel", classes="hint")
 
     def on_mount(self) -> None:
         self.query_one("#cancel", Button).focus()
@@ -266,7 +269,7 @@ class StatementsScreen(ModalScreen[None]):
             head.append("\nnothing to move: this statement leaves no object of its own", "dim")
         lines = st.text.splitlines()
         snippet = "\n".join(lines[:8]) + ("\n…" if len(lines) > 8 else "")
-        detail.update(Group(head, highlight(snippet)))
+        detail.update(Group(head, highlight(snippet, dark=self.app.current_theme.dark)))
 
     def _override(self, target: str | None) -> None:
         cur = self._current()

@@ -7,13 +7,14 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable
+from typing import TYPE_CHECKING, Callable, Iterable
 
 from rich.cells import cell_len
 from rich.style import Style
 from rich.syntax import Syntax
-from rich.text import Span, Text
+from rich.text import Text
 from textual import work
+from textual.worker import get_current_worker
 from textual.binding import Binding
 from textual.events import Click, Resize
 from textual.geometry import Size
@@ -21,11 +22,14 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+from textual.timer import Timer
 from textual.widgets import DataTable, Static
 
-from ..core.consolidate import EmittedPiece
-from ..core.diagnostics import Diagnostic
 from .session import LegacyRow, Session, TargetRow
+
+if TYPE_CHECKING:  # types only: the engine is imported after the first paint
+    from ..core.consolidate import EmittedPiece
+    from ..core.diagnostics import Diagnostic
 
 GLYPH_STYLE = {
     "assigned": "green",
@@ -105,10 +109,11 @@ class LegacyTable(DataTable):
         return [r for r in self.rows_data if not f or f in r.name.lower() or f == r.target_no.lower()]
 
     def set_rows(self, rows: list[LegacyRow], filter_text: str | None = None) -> None:
+        previous = {r.name: r for r in self.rows_data}
         self.rows_data = rows
         if filter_text is not None:
             self.filter_text = filter_text
-        self._fill()
+        self._fill(previous)
 
     def _cells(self, r: LegacyRow, wide: bool, name_w: int) -> list:
         cells: list = [Text(r.glyph, GLYPH_STYLE[r.state])]
@@ -119,7 +124,8 @@ class LegacyTable(DataTable):
         cells.append(Text(r.target_no, "bold" if r.target else "dim", justify="right"))
         return cells
 
-    def _fill(self) -> None:
+    def _fill(self, previous: dict[str, LegacyRow] | None = None) -> None:
+        """Show the visible rows; when only their content changed, update just the rows that differ."""
         layout = self._widths()
         wide, name_w = layout
         rows = self.visible_rows()
@@ -128,6 +134,8 @@ class LegacyTable(DataTable):
         if layout == self._layout and keys == current:
             col_keys = ["glyph"] + (["version"] if wide else []) + ["name", "n", "target"]
             for r in rows:
+                if previous is not None and previous.get(r.name) == r:
+                    continue  # a reassignment changes a few rows of thousands
                 for ck, value in zip(col_keys, self._cells(r, wide, name_w)):
                     self.update_cell(r.name, ck, value)
             return
@@ -228,12 +236,26 @@ class TargetTable(DataTable):
             self._fill()
 
 
-def highlight(code: str, language: str = "postgresql", dark: bool = True) -> Text:
-    """Syntax colours from a Pygments theme, without the theme's background (the widget's shows)."""
-    text = Syntax(code, language, theme="monokai" if dark else "default", word_wrap=False).highlight(code)
+def highlight(code: str, language: str = "postgresql", dark: bool = True,
+              cancelled: Callable[[], bool] | None = None) -> Text | None:
+    """Syntax colours from a Pygments theme, without the theme's background (the widget's shows).
+
+    Token by token, as ``Syntax.highlight`` does, so that a worker whose result is no
+    longer wanted (the preview moved on) stops within a few hundred tokens instead of
+    holding the GIL for a whole long target; then it returns None.
+    """
+    lexer = Syntax("", language).lexer
+    text = Text(no_wrap=True)
+    if lexer is None:
+        text.append(code)
+        return text
+    style_for = Syntax.get_theme("monokai" if dark else "default").get_style_for_token
+    append = text.append
+    for i, (token_type, token) in enumerate(lexer.get_tokens(code)):
+        if cancelled is not None and not i % 256 and cancelled():
+            return None
+        append(token, _no_background(style_for(token_type)))
     text.remove_suffix("\n")
-    text.style = ""
-    text.spans = [Span(sp.start, sp.end, _no_background(sp.style)) for sp in text.spans]
     return text
 
 
@@ -244,6 +266,7 @@ def _no_background(style: str | Style) -> Style:
 
 
 # highlighted lines by (text, language, dark): revisiting a target costs nothing
+HIGHLIGHT_DELAY = 0.06  # seconds between showing a new text and starting to colour it
 _HIGHLIGHTED: "OrderedDict[tuple[str, str, bool], list[Text]]" = OrderedDict()
 
 
@@ -308,6 +331,18 @@ class SqlPreview(ScrollView, can_focus=True):
         self._gutter = 4
         self._strips: dict[int, Strip] = {}
         self._last_piece: int | None = -1
+        self._highlight_timer: Timer | None = None
+
+    def on_mount(self) -> None:
+        self.app.theme_changed_signal.subscribe(self, self._theme_changed)
+
+    def _theme_changed(self, _theme: object) -> None:
+        """Light and dark themes need different syntax colours (monokai's near-white vanishes on white)."""
+        if self.text:
+            cursor = self.cursor
+            self._code = self._highlight(self.text, self.language)
+            self._build()
+            self.cursor = cursor
 
     # --- content -------------------------------------------------------------
 
@@ -335,13 +370,32 @@ class SqlPreview(ScrollView, can_focus=True):
         if lines is not None:
             _HIGHLIGHTED.move_to_end(key)
             return lines
-        self._highlight_in_background(key)
+        # a moment later: a worker started now would compete for the GIL with the frame that shows the
+        # plain text, and while the user scrolls through targets only the last one needs colours
+        if self._highlight_timer is not None:
+            self._highlight_timer.stop()
+        self._highlight_timer = self.set_timer(HIGHLIGHT_DELAY, lambda: self._start_highlight(key))
         return [Text(ln, no_wrap=True) for ln in text.rstrip("\n").split("\n")]
+
+    @property
+    def highlight_pending(self) -> bool:
+        """Colours are still to come: the worker has not started yet (tests and screenshots wait for it)."""
+        return self._highlight_timer is not None
+
+    def _start_highlight(self, key: tuple[str, str, bool]) -> None:
+        self._highlight_timer = None
+        self._highlight_in_background(key)
 
     @work(thread=True, exclusive=True, group="highlight")
     def _highlight_in_background(self, key: tuple[str, str, bool]) -> None:
         text, language, dark = key
-        lines = highlight(text.rstrip("\n"), language, dark).split("\n", allow_blank=True)
+        if key[:2] != (self.text, self.language):
+            return  # the preview moved on before the worker started
+        worker = get_current_worker()
+        coloured = highlight(text.rstrip("\n"), language, dark, cancelled=lambda: worker.is_cancelled)
+        if coloured is None:
+            return
+        lines = coloured.split("\n", allow_blank=True)
         for ln in lines:
             ln.no_wrap = True
         self.app.call_from_thread(self._highlighted, key, list(lines) or [Text("")])
@@ -350,7 +404,8 @@ class SqlPreview(ScrollView, can_focus=True):
         _HIGHLIGHTED[key] = lines
         while len(_HIGHLIGHTED) > 64:
             _HIGHLIGHTED.popitem(last=False)
-        if key[0] == self.text and key[1] == self.language and len(lines) == len(self._code):
+        current = (self.text, self.language, getattr(self.app.current_theme, "dark", True))
+        if key == current and len(lines) == len(self._code):
             self._code = lines
             cursor = self.cursor
             self._build()
@@ -524,7 +579,14 @@ class SqlPreview(ScrollView, can_focus=True):
 
 
 class ProblemsTable(DataTable):
-    """The engine's problems, errors first; enter jumps to the migration at fault."""
+    """The engine's problems, errors first; enter jumps to the migration at fault.
+
+    At most MAX_ROWS are listed (the panel's title counts them all): a 2,000-file
+    history can have 8,000 informational notes, and refilling a table that long
+    on every reassignment took seconds.
+    """
+
+    MAX_ROWS = 300
 
     class JumpTo(Message):
         def __init__(self, file: str) -> None:
@@ -537,7 +599,10 @@ class ProblemsTable(DataTable):
         self._width: int | None = None
 
     def set_problems(self, problems: Iterable[Diagnostic]) -> None:
-        self.problems = list(problems)
+        problems = list(problems)
+        if problems == self.problems and self._width == max(self.size.width, 40):
+            return  # refilling thousands of rows on every reassignment would be the slowest part
+        self.problems = problems
         self._fill()
 
     def _fill(self) -> None:
@@ -549,11 +614,17 @@ class ProblemsTable(DataTable):
         self.add_column("where", width=where_w, key="where")
         self.add_column("message", width=max(width - where_w - 1 - 6 - 2, 10), key="message")
         self._width = width
-        for i, d in enumerate(self.problems):
+        for i, d in enumerate(self.problems[:self.MAX_ROWS]):
             glyph, style = SEVERITY_GLYPH.get(d.severity, ("·", ""))
             where = (d.file or "").removesuffix(".sql") + (f":{d.line}" if d.line else "")
             self.add_row(Text(glyph, style), Text(ellipsize(where, where_w), "dim"),
                          ellipsize(d.message, max(width - where_w - 9, 10)), key=str(i))
+        hidden = self.problems[self.MAX_ROWS:]
+        if hidden:
+            kinds = ", ".join(f"{sum(1 for d in hidden if d.severity == sev)} {sev}" for sev in ("error", "warning", "info")
+                              if any(d.severity == sev for d in hidden))
+            self.add_row(Text("…", "dim"), Text(f"{len(hidden):,} more", "dim"),
+                         Text(f"not listed ({kinds}); `attune-tui inspect` prints them all", "dim"), key="more")
         if self.problems:
             self.move_cursor(row=min(keep, len(self.problems) - 1), scroll=False)
 
@@ -563,6 +634,8 @@ class ProblemsTable(DataTable):
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
+        if event.row_key.value == "more":
+            return
         d = self.problems[int(event.row_key.value)]
         if d.file:
             self.post_message(self.JumpTo(d.file))

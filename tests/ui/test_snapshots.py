@@ -63,3 +63,56 @@ def test_help_screen(tiny_plan_path: Path, snap_compare) -> None:
         await pilot.pause()
 
     assert snap_compare(open_app(tiny_plan_path), terminal_size=SIZE, run_before=run_before)
+
+
+def test_recover_dialog(tiny_plan_path: Path, snap_compare) -> None:
+    from attune_tui.core.plan import dump_plan, load_plan
+
+    plan = load_plan(tiny_plan_path.read_text(encoding="utf-8"))
+    plan.assign[sorted(plan.assign)[2]] = plan.targets[0].file
+    tiny_plan_path.with_name(f".{tiny_plan_path.name}.autosave").write_text(dump_plan(plan), encoding="utf-8")
+
+    async def run_before(pilot) -> None:
+        await ready(pilot.app, pilot)
+
+    assert snap_compare(open_app(tiny_plan_path), terminal_size=SIZE, run_before=run_before)
+
+
+def test_open_plan_dialog_with_an_error(tiny_plan_path: Path, snap_compare) -> None:
+    async def run_before(pilot) -> None:
+        await ready(pilot.app, pilot)
+        await pilot.press("o")
+        await pilot.pause()
+        _no_blink(pilot.app)
+        await pilot.press(*"nope.yaml", "enter")
+        await pilot.pause()
+
+    assert snap_compare(open_app(tiny_plan_path), terminal_size=SIZE, run_before=run_before)
+
+
+def test_export_plan_dialog(tiny_plan_path: Path, snap_compare) -> None:
+    async def run_before(pilot) -> None:
+        await ready(pilot.app, pilot)
+        await pilot.press("e")
+        await pilot.pause()
+        _no_blink(pilot.app)
+
+    assert snap_compare(open_app(tiny_plan_path), terminal_size=SIZE, run_before=run_before)
+
+
+def test_apply_dialog(tiny_plan_path: Path, snap_compare) -> None:
+    async def run_before(pilot) -> None:
+        await ready(pilot.app, pilot)
+        await pilot.press("w")
+        await ready(pilot.app, pilot)
+
+    assert snap_compare(open_app(tiny_plan_path), terminal_size=SIZE, run_before=run_before)
+
+
+def test_consolidate_screen_light_theme(tiny_plan_path: Path, snap_compare) -> None:
+    async def run_before(pilot) -> None:
+        await ready(pilot.app, pilot)
+        await pilot.press("ctrl+t", "down", "down", "1")
+        await ready(pilot.app, pilot)
+
+    assert snap_compare(open_app(tiny_plan_path), terminal_size=SIZE, run_before=run_before)

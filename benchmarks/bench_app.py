@@ -1,0 +1,353 @@
+"""App benchmark: start-up to first paint, reassignment to preview, and a 2,000-migration history.
+
+    /tmp/venv/bin/python benchmarks/bench_app.py [--runs 5] [--presses 20] [--size 2000] [--json]
+
+Prints a Markdown table of medians (and the machine) on stdout; progress on stderr.
+
+* **start-up** (subprocess, so imports count): ``python -m attune_tui`` runs in a
+  pseudo-terminal of 120x40 on a copy of the bundled example; the clock starts
+  just before the process is forked and stops when the terminal output first
+  holds the header (*first paint*: frame, header, footer, loading indicator) and
+  then ``Legacy 22`` (*lists filled*: the consolidation is built and shown).
+  ``--entry run_app`` starts ``attune_tui.ui.app.run_app`` directly instead,
+  which leaves out what ``attune_tui.cli`` imports at its top.
+* **reassign → preview** (in-process, ``App.run_test``, headless): a number key
+  assigns the highlighted migration to another target; measured from the key
+  press to the first frame the compositor renders with the new preview
+  (``preview painted``) and to the frame with its syntax colours, which a
+  worker adds (``colours in``).
+* **2,000 migrations** (``synth.generate_history``, grouped ten files per
+  target as in ``bench_engine.py``): time until the lists are filled, then
+  pagedown in the legacy list (each page moves the highlight, so the preview
+  follows) and reassignments by number key, each to the next painted frame.
+
+A "frame" is a call of ``App._display`` with a compositor update: in a
+headless run Textual still renders every frame, it only skips the write; the
+first frame whose state shows the change stops the clock.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import fcntl
+import json
+import os
+import platform
+import pty
+import re
+import select
+import shutil
+import signal
+import statistics
+import struct
+import sys
+import tempfile
+import termios
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+sys.path.insert(1, str(ROOT))
+
+CSI = re.compile(rb"\x1b\[[0-9;?<>=]*[ -/]*[@-~]|\x1b[()][0-9A-Za-z]|\x1b[=>]")
+
+
+def say(msg: str) -> None:
+    print(msg, file=sys.stderr, flush=True)
+
+
+def bundled_copy(root: Path) -> Path:
+    """The bundled history and plan in a scratch folder: the benchmark never writes to the repository."""
+    shutil.copytree(ROOT / "migrations.old", root / "migrations.old")
+    shutil.copy(ROOT / "consolidation.plan.yaml", root / "consolidation.plan.yaml")
+    return root / "consolidation.plan.yaml"
+
+
+# --- start-up in a pseudo-terminal ----------------------------------------------
+
+def startup_once(workdir: Path, entry: str, timeout: float = 30.0) -> dict[str, float]:
+    """Seconds from fork to the header on screen and to the filled legacy list."""
+    if entry == "cli":
+        argv = [sys.executable, "-m", "attune_tui"]
+    else:
+        argv = [sys.executable, "-c", ("import sys; from pathlib import Path; from attune_tui.ui.app import run_app; "
+                                       "sys.exit(run_app(Path('consolidation.plan.yaml'), None, None, None))")]
+    env = dict(os.environ, TERM="xterm-256color", COLUMNS="120", LINES="40",
+               PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    started = time.perf_counter()
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: the app, in the scratch folder
+        os.chdir(workdir)
+        os.execve(argv[0], argv, env)
+    fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
+    marks: dict[str, float] = {}
+    wanted = {"first_paint": b"attune-tui", "filled": b"Legacy 22"}
+    buf = b""
+    try:
+        while len(marks) < len(wanted) and time.perf_counter() - started < timeout:
+            ready, _, _ = select.select([fd], [], [], 0.02)
+            if not ready:
+                continue
+            try:
+                data = os.read(fd, 1 << 16)
+            except OSError:
+                break
+            now = time.perf_counter() - started
+            buf += data
+            plain = CSI.sub(b"", buf)
+            for name, marker in wanted.items():
+                if name not in marks and marker in plain:
+                    marks[name] = now
+    finally:
+        try:
+            os.write(fd, b"\x11")  # ctrl+q: a clean quit (nothing was edited, so it does not ask)
+            deadline = time.time() + 3
+            while time.time() < deadline:
+                done, _ = os.waitpid(pid, os.WNOHANG)
+                if done:
+                    break
+                try:
+                    if select.select([fd], [], [], 0.05)[0]:
+                        os.read(fd, 1 << 16)
+                except OSError:
+                    pass
+            else:
+                os.kill(pid, signal.SIGKILL)
+                os.waitpid(pid, 0)
+        finally:
+            os.close(fd)
+    if len(marks) < len(wanted):
+        raise RuntimeError(f"the app did not paint {set(wanted) - set(marks)} within {timeout}s")
+    return marks
+
+
+def bench_startup(runs: int, entry: str) -> dict[str, float]:
+    with tempfile.TemporaryDirectory() as tmp:
+        bundled_copy(Path(tmp))
+        startup_once(Path(tmp), entry)  # warm the file cache: every run then starts alike
+        samples = [startup_once(Path(tmp), entry) for _ in range(runs)]
+    out = {}
+    for key in ("first_paint", "filled"):
+        values = [s[key] for s in samples]
+        out[f"{key}_s"] = statistics.median(values)
+        out[f"{key}_max_s"] = max(values)
+    say(f"  start-up ({entry}): " + ", ".join(f"{k} {v:.3f}" for k, v in out.items()))
+    return out
+
+
+# --- in-process measurements ------------------------------------------------------
+
+class FrameClock:
+    """Each frame the app renders (``App._display`` with an update): its time and what ``probe`` saw then."""
+
+    def __init__(self, app) -> None:
+        self.frames: list[tuple[float, object]] = []
+        self.probe = lambda: None
+        original = app._display
+
+        def display(screen, renderable) -> None:
+            if renderable is not None:
+                self.frames.append((time.perf_counter(), self.probe()))
+            original(screen, renderable)
+
+        app._display = display
+
+    async def first_frame(self, after: float, pred, timeout: float = 10.0) -> float:
+        """Time of the first frame after ``after`` whose probe satisfies ``pred``."""
+        deadline = time.perf_counter() + timeout
+        while time.perf_counter() < deadline:
+            for t, seen in self.frames:
+                if t > after and pred(seen):
+                    return t
+            await asyncio.sleep(0.001)
+        raise RuntimeError("no such frame was rendered")
+
+
+async def settle(app, pilot) -> None:
+    """Until no worker runs (the consolidation, the syntax colours)."""
+    from attune_tui.ui.widgets import SqlPreview
+
+    await pilot.pause()
+    for _ in range(100):
+        running = [w for w in app.workers if not w.is_finished]
+        if any(p.highlight_pending for p in app.screen.query(SqlPreview)):
+            await pilot.pause(0.05)
+            continue
+        if not running:
+            break
+        await asyncio.gather(*(w.wait() for w in running), return_exceptions=True)
+        await pilot.pause()
+    await pilot.pause()
+
+
+def neighbour_target(session, legacy: str) -> int | None:
+    """A target number 1-9 other than the migration's own (None if its own is the only one)."""
+    names = session.plan.target_names()
+    current = session.plan.assign.get(legacy)
+    own = names.index(current) + 1 if current in names else 0
+    for n in (own + 1, own - 1, 1, 2):
+        if 1 <= n <= min(9, len(names)) and n != own:
+            return n
+    return None
+
+
+async def reassign_latencies(app, pilot, clock: FrameClock, rows: list[int]) -> tuple[list[float], list[float]]:
+    """(to the first frame with the new preview, to the frame with its colours) per reassignment, in ms."""
+    from attune_tui.ui.widgets import LegacyTable, SqlPreview
+
+    screen = app.screen
+    legacy = screen.query_one(LegacyTable)
+    preview = screen.query_one(SqlPreview)
+    painted, coloured = [], []
+    clock.probe = lambda: (preview.text, bool(preview._code) and any(ln.spans for ln in preview._code))
+    for row in rows:
+        legacy.focus()
+        legacy.move_cursor(row=row)
+        await settle(app, pilot)
+        name = legacy.current_name()
+        n = neighbour_target(app.session, name)
+        if n is None:
+            continue
+        target = app.session.plan.targets[n - 1].file
+        t0 = time.perf_counter()
+        await pilot.press(str(n))
+        if app.session.plan.assign[name] != target or screen.shown != target:
+            raise RuntimeError(f"{name} was not reassigned to {target}")
+        text = app.session.cons.render(target).text
+        painted.append((await clock.first_frame(t0, lambda seen, text=text: seen[0] == text) - t0) * 1000)
+        coloured.append((await clock.first_frame(t0, lambda seen, text=text: seen == (text, True)) - t0) * 1000)
+        await settle(app, pilot)
+    return painted, coloured
+
+
+async def bench_bundled(presses: int) -> dict[str, float]:
+    from attune_tui.ui.app import AttuneApp
+    from attune_tui.ui.session import Session
+
+    with tempfile.TemporaryDirectory() as tmp:
+        plan = bundled_copy(Path(tmp))
+        app = AttuneApp(Session.open(plan))
+        async with app.run_test(size=(120, 40)) as pilot:
+            clock = FrameClock(app)
+            await settle(app, pilot)
+            rows = [i % 22 for i in range(presses)]
+            painted, coloured = await reassign_latencies(app, pilot, clock, rows)
+            app.session.discard_autosave()
+    out = {"reassign_preview_ms": statistics.median(painted), "reassign_preview_max_ms": max(painted),
+           "reassign_coloured_ms": statistics.median(coloured)}
+    say("  bundled: " + ", ".join(f"{k} {v:.1f}" for k, v in out.items()))
+    return out
+
+
+def write_synthetic(root: Path, size: int, seed: int) -> Path:
+    from bench_engine import grouped_plan
+    from synth import generate_history, write_history
+
+    from attune_tui.core.plan import dump_plan
+
+    files = generate_history(size, seed)
+    write_history(root / "migrations.old", files)
+    plan = grouped_plan([name for name, _ in files])
+    path = root / "consolidation.plan.yaml"
+    path.write_text(dump_plan(plan), encoding="utf-8")
+    return path
+
+
+async def bench_synthetic(size: int, presses: int, pages: int, seed: int) -> dict[str, float]:
+    from attune_tui.ui.app import AttuneApp
+    from attune_tui.ui.session import Session
+    from attune_tui.ui.widgets import LegacyTable
+
+    with tempfile.TemporaryDirectory() as tmp:
+        say(f"  writing a {size}-migration synthetic history")
+        plan = write_synthetic(Path(tmp), size, seed)
+        t0 = time.perf_counter()
+        session = Session.open(plan)
+        app = AttuneApp(session)
+        async with app.run_test(size=(120, 40)) as pilot:
+            clock = FrameClock(app)
+            clock.probe = lambda: getattr(app.screen, "ready", False)
+            filled = await clock.first_frame(t0, bool, timeout=120) - t0
+            await settle(app, pilot)
+            legacy = app.screen.query_one(LegacyTable)
+            legacy.focus()
+            clock.probe = lambda: legacy.cursor_row
+            page_ms = []
+            for _ in range(pages):
+                before = legacy.cursor_row
+                t = time.perf_counter()
+                await pilot.press("pagedown")
+                if legacy.cursor_row == before:
+                    raise RuntimeError("pagedown did not move the highlight")
+                page_ms.append((await clock.first_frame(t, lambda row, b=before: row != b) - t) * 1000)
+                await settle(app, pilot)
+            rows = [(i * 7) % 90 for i in range(presses)]  # files of targets 1-9, reachable by number keys
+            painted, coloured = await reassign_latencies(app, pilot, clock, rows)
+            app.session.discard_autosave()
+    out = {"synthetic_open_to_filled_s": filled, "synthetic_pagedown_ms": statistics.median(page_ms),
+           "synthetic_pagedown_max_ms": max(page_ms), "synthetic_reassign_preview_ms": statistics.median(painted),
+           "synthetic_reassign_preview_max_ms": max(painted),
+           "synthetic_reassign_coloured_ms": statistics.median(coloured)}
+    say(f"  {size} migrations: " + ", ".join(f"{k} {v:.1f}" for k, v in out.items()))
+    return out
+
+
+# --- report -----------------------------------------------------------------------
+
+def machine() -> str:
+    import textual
+
+    load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
+    return (f"{platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, load {load}; "
+            f"Python {platform.python_version()}, Textual {textual.__version__}, {platform.system()} {platform.release()}")
+
+
+def table(r: dict[str, float], size: int, runs: int, presses: int) -> str:
+    rows = [
+        ("start-up → first paint (`python -m attune_tui`, bundled example)", f"{r['cli_first_paint_s']:.2f} s",
+         f"median of {runs}, worst {r['cli_first_paint_max_s']:.2f} s"),
+        ("start-up → lists filled (`python -m attune_tui`)", f"{r['cli_filled_s']:.2f} s",
+         f"worst {r['cli_filled_max_s']:.2f} s"),
+        ("start-up → first paint (`run_app`, without the CLI's imports)", f"{r['run_app_first_paint_s']:.2f} s",
+         f"worst {r['run_app_first_paint_max_s']:.2f} s"),
+        ("start-up → lists filled (`run_app`)", f"{r['run_app_filled_s']:.2f} s", f"worst {r['run_app_filled_max_s']:.2f} s"),
+        ("reassign key → preview painted (bundled)", f"{r['reassign_preview_ms']:.0f} ms",
+         f"median of {presses}, worst {r['reassign_preview_max_ms']:.0f} ms"),
+        ("reassign key → preview with syntax colours (bundled)", f"{r['reassign_coloured_ms']:.0f} ms", ""),
+        (f"{size:,} migrations: open → lists filled", f"{r['synthetic_open_to_filled_s']:.2f} s", "in-process, no imports"),
+        (f"{size:,} migrations: pagedown in the legacy list → frame", f"{r['synthetic_pagedown_ms']:.0f} ms",
+         f"worst {r['synthetic_pagedown_max_ms']:.0f} ms (the preview follows the highlight)"),
+        (f"{size:,} migrations: reassign key → preview painted", f"{r['synthetic_reassign_preview_ms']:.0f} ms",
+         f"median of {presses}, worst {r['synthetic_reassign_preview_max_ms']:.0f} ms"),
+        (f"{size:,} migrations: reassign key → syntax colours", f"{r['synthetic_reassign_coloured_ms']:.0f} ms", ""),
+    ]
+    lines = ["| measure | median | notes |", "|---|---:|---|"] + [f"| {a} | {b} | {c} |" for a, b, c in rows]
+    return "\n".join(lines) + f"\n\nMachine: {machine()}."
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--runs", type=int, default=5, help="start-up runs per entry (default: %(default)s)")
+    ap.add_argument("--presses", type=int, default=20, help="reassignments measured (default: %(default)s)")
+    ap.add_argument("--pages", type=int, default=20, help="pagedowns in the synthetic list (default: %(default)s)")
+    ap.add_argument("--size", type=int, default=2000, help="synthetic history size (default: %(default)s)")
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--json", action="store_true", help="print the raw figures as JSON instead of the table")
+    args = ap.parse_args()
+    results: dict[str, float] = {}
+    say("start-up, in a pseudo-terminal")
+    for entry in ("cli", "run_app"):
+        results.update({f"{entry}_{k}": v for k, v in bench_startup(args.runs, entry).items()})
+    say("reassignments on the bundled example")
+    results.update(asyncio.run(bench_bundled(args.presses)))
+    say(f"{args.size} synthetic migrations")
+    results.update(asyncio.run(bench_synthetic(args.size, args.presses, args.pages, args.seed)))
+    print(json.dumps(results, indent=2) if args.json else table(results, args.size, args.runs, args.presses))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
