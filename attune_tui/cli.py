@@ -13,12 +13,15 @@ import sys
 import time
 from pathlib import Path
 
-from .core.consolidate import Consolidation
+from typing import TYPE_CHECKING
+
 from .core.loader import load_history
 from .core.output import OutputError, write_atomic
 from .core.plan import Plan, PlanError, checksum_hex, dump_plan, initial_plan
-from .core.stats import chain_stats, format_table
 from .pipeline import Workspace, build_outputs, final_rows, load_checked, record_checksums, save_plan
+
+if TYPE_CHECKING:  # the engine loads inside the commands that use it, so the app paints sooner
+    from .core.consolidate import Consolidation
 
 
 class UsageError(Exception):
@@ -130,6 +133,8 @@ def _run_app(args: argparse.Namespace) -> int:
 
 
 def _open(args: argparse.Namespace) -> tuple[Workspace, Plan, Consolidation]:
+    from .core.consolidate import Consolidation
+
     ws, plan = Workspace.open(Path(args.plan), args.source, args.out)
     history = load_checked(ws, plan)
     return ws, plan, Consolidation(history, plan)
@@ -198,6 +203,8 @@ def cmd_apply(args: argparse.Namespace) -> int:
 # --- stats ------------------------------------------------------------------
 
 def cmd_stats(args: argparse.Namespace) -> int:
+    from .core.stats import chain_stats, format_table
+
     ws, plan, cons = _open(args)
     before = chain_stats(cons.history.migrations, cons.replay)
     after = chain_stats(cons.emitted_migrations())
@@ -222,6 +229,8 @@ def cmd_inspect(args: argparse.Namespace) -> int:
         except FileNotFoundError:
             raise UsageError(f"source folder {source} does not exist") from None
         plan = initial_plan([m.name for m in history.migrations])
+    from .core.consolidate import Consolidation
+
     cons = Consolidation(history, plan)
     fates = cons.fates()
     wanted = set(args.files)

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
-from .core.consolidate import Consolidation
-from .core.extract import render_rows
 from .core.loader import History, load_history
 from .core.output import WriteSet
 from .core.plan import Plan, PlanError, check_plan, checksum_hex, dump_plan, load_plan
+
+if TYPE_CHECKING:  # the engine is imported when used: the app paints before it loads
+    from .core.consolidate import Consolidation
 
 Progress = Callable[[str], None]
 
@@ -114,6 +115,8 @@ def final_rows(history: History, plan: Plan, database_url: str | None, progress:
 
 def build_outputs(cons: Consolidation, ws: Workspace, rows: dict[str, list[dict[str, Any]]]) -> WriteSet:
     """Everything ``apply`` writes, computed before anything is written."""
+    from .core.extract import render_rows
+
     ws_set = WriteSet()
     ws_set.owned[ws.output] = ".sql"
     for f in cons.render_all():
