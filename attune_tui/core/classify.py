@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .lexer import Token, matching_paren, split_top_level, string_value
+from .lexer import Token, matching_paren, split_top_level, string_value, tokenize
 from .names import normalize_type, qualified_name
 from .statements import Statement, key
 from .tabledef import (Clause, Column, TableConstraint, is_table_constraint, parse_column,
@@ -124,6 +124,9 @@ def classify(stmt: Statement) -> Statement:
         stmt.creates, stmt.alters, stmt.drops = [], [], []
         stmt.parse_error = f"could not read this statement's structure ({e.__class__.__name__})"
     stmt.sid = f"{stmt.kind} {stmt.subject.split(':', 1)[-1]}".strip()
+    # Tokens are only read here; a 2,000-file history has ~400,000 of them, so
+    # let them go (``tokens()`` lexes again on demand) rather than keep them.
+    stmt._tokens = None
     return stmt
 
 
@@ -145,7 +148,7 @@ def _classify(stmt: Statement) -> None:
     elif w0 == "comment":
         _comment(stmt)
     elif w0 in ("insert", "update", "delete", "copy", "truncate", "merge"):
-        _dml(stmt, w0)
+        _dml(stmt, w0, head)
     elif w0 in ("grant", "revoke"):
         _grant(stmt, w0)
     elif w0 in ("do", "set", "select", "begin", "commit", "rollback", "reset", "analyze", "vacuum", "notify", "listen"):
@@ -155,12 +158,11 @@ def _classify(stmt: Statement) -> None:
 
 
 _FIRST_WORD = re.compile(r"\s*([A-Za-z]+)")
+_SELECT = re.compile(r"\bselect\b", re.I)
 _DATA_VERBS = {"insert", "update", "delete", "copy", "merge", "truncate"}
 
 
 def _head(stmt: Statement) -> list[Token]:
-    from .lexer import tokenize
-
     if stmt._tokens is not None:
         return stmt._tokens[:12]
     first = _FIRST_WORD.match(stmt.text)
@@ -597,8 +599,7 @@ def _comment(stmt: Statement) -> None:
     stmt.detail = CommentDef(target, is_null)
 
 
-def _dml(stmt: Statement, verb: str) -> None:
-    toks = _head(stmt)
+def _dml(stmt: Statement, verb: str, toks: list[Token]) -> None:
     w = [t.value if t.kind == "word" else "" for t in toks]
     i = 1
     if verb in ("insert", "merge") or (verb == "delete"):
@@ -611,7 +612,7 @@ def _dml(stmt: Statement, verb: str) -> None:
     if table is None:
         raise ValueError("data statement target")
     reads: list[str] = []
-    if verb == "insert" and re.search(r"\bselect\b", stmt.text, re.I):
+    if verb == "insert" and "select" in stmt.text.casefold() and _SELECT.search(stmt.text):  # casefold: a cheap pre-check
         reads = [t for t in _sqlglot_tables(stmt.text) if t != table]
     stmt.kind = verb
     stmt.alters = [key("data", table)]

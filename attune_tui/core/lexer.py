@@ -1,15 +1,14 @@
 """PostgreSQL lexing: split a file into statements and tokenize one statement.
 
 Everything here keeps exact source offsets, because output is spliced from the
-original text rather than regenerated.  The splitter works on "interesting"
-characters only (quotes, comment starts, dollar signs, semicolons) and lets C
-string search skip everything else, which is what keeps a 150,000-line history
-well under a second.
+original text rather than regenerated.  Both the splitter and the tokenizer do
+their scanning in single compiled regular expressions, so that Python code runs
+once per statement (splitter) or once per token (tokenizer), never once per
+character: that is what keeps a 150,000-line history within its time budget.
 """
 
 from __future__ import annotations
 
-import bisect
 import re
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -37,28 +36,40 @@ class Span:
     terminated: bool
 
 
-# Characters after which the splitter must look closer.
-_INTERESTING = re.compile(r"[;'\"$/\-]")
+# Identifier characters: a '$' or quote right after one does not open anything.
+_IDC = r"A-Za-z0-9_$\x80-\uffff"
+_TAG = r"(?:[A-Za-z_\x80-\uffff][A-Za-z0-9_\x80-\uffff]*)?"
+# Everything of a statement up to its ';' (or the end of text), in one C-level
+# match: runs of ordinary characters, complete strings, quoted identifiers,
+# comments without nesting and dollar quotes.  It stops early, at the opening
+# character, on what needs a closer look: a nested block comment, and anything
+# unterminated (which is an error).  A quote is an E'' string when an 'e' that
+# is not part of a longer word precedes it.
+_BODY = re.compile(
+    rf"""(?:
+        [^;'"$/\-]++
+      | (?:(?<![eE])|(?<=[{_IDC}][eE]))'[^']*+(?:''[^']*+)*+'
+      | (?<=[eE])(?<![{_IDC}][eE])'[^'\\]*+(?:(?:\\.|'')[^'\\]*+)*+'
+      | "[^"]*+(?:""[^"]*+)*+"
+      | --[^\n]*+
+      | /\*(?:[^*/]++|\*(?!/)|/(?!\*))*+\*/
+      | (?<![{_IDC}])\$(?P<tag>{_TAG})\$.*?\$(?P=tag)\$
+      | (?<=[{_IDC}])\$
+      | \$(?!{_TAG}\$)
+      | -(?!-)
+      | /(?!\*)
+    )*+""",
+    re.X | re.S,
+)
+_SPACE = re.compile(r"\s*+")
 _STRING_BODY = re.compile(r"(?:[^']|'')*'")  # after an opening quote
 _ESTRING_BODY = re.compile(r"(?:[^'\\]|\\.|'')*'", re.S)
 _QIDENT_BODY = re.compile(r'(?:[^"]|"")*"')
 _DOLLAR_TAG = re.compile(r"\$(?:[A-Za-z_\x80-\uffff][A-Za-z0-9_\x80-\uffff]*)?\$")
 _BLOCK = re.compile(r"/\*|\*/")
 _IDENT_CHAR = re.compile(r"[A-Za-z0-9_$\x80-\uffff]")
-
-
-class LineIndex:
-    """Offset → 1-based line number, by binary search over newline offsets."""
-
-    def __init__(self, text: str) -> None:
-        self._nl = [m.start() for m in re.finditer("\n", text)]
-
-    def line(self, offset: int) -> int:
-        return bisect.bisect_left(self._nl, offset) + 1
-
-    @property
-    def count(self) -> int:
-        return len(self._nl)
+_GAP = r"(?:\s|--[^\n]*+|/\*.*?\*/)+"  # between words: whitespace and comments
+_ROUTINE_HEAD = re.compile(rf"create{_GAP}(?:or{_GAP}replace{_GAP})?(?:function|procedure)\b", re.I | re.S)
 
 
 def _is_estring(text: str, quote: int) -> bool:
@@ -81,93 +92,155 @@ def skip_block_comment(text: str, pos: int) -> int:
     return -1
 
 
-def split_statements(text: str, file: str = "<sql>", lines: LineIndex | None = None) -> list[Span]:
+class _Lines:
+    """Offset → 1-based line, for offsets that only move forward (spans come in order)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.pos = 0
+        self.line = 1
+
+    def at(self, offset: int) -> int:
+        self.line += self.text.count("\n", self.pos, offset)
+        self.pos = offset
+        return self.line
+
+
+def _line_of(text: str, offset: int) -> int:
+    return text.count("\n", 0, offset) + 1
+
+
+class _AtomicBody:
+    """Whether a ';' lies inside a ``BEGIN ATOMIC … END`` routine body (PostgreSQL 14+).
+
+    Like psql's heuristic, for a statement that starts CREATE [OR REPLACE]
+    FUNCTION|PROCEDURE: outside parentheses, BEGIN ATOMIC opens the body,
+    and inside it BEGIN and CASE open nested blocks that END closes; a ';'
+    inside the body does not end the statement.  (psql counts any BEGIN; a
+    column or argument named "begin" after RETURN is why this one wants
+    ATOMIC.)  State is kept between calls so each part is lexed only once.
+    """
+
+    def __init__(self, start: int) -> None:
+        self.scanned = start
+        self.parens = 0
+        self.depth = 0
+
+    def inside(self, text: str, semicolon: int) -> bool:
+        toks = tokenize(text, self.scanned, semicolon)
+        for i, t in enumerate(toks):
+            if t.kind == "punct":
+                if t.value == "(":
+                    self.parens += 1
+                elif t.value == ")":
+                    self.parens -= 1
+            elif t.kind == "word" and self.parens == 0:
+                if self.depth == 0:
+                    if t.value == "begin" and i + 1 < len(toks) and toks[i + 1].is_word("atomic"):
+                        self.depth = 1
+                elif t.value in ("begin", "case"):
+                    self.depth += 1
+                elif t.value == "end":
+                    self.depth -= 1
+        self.scanned = semicolon + 1
+        return self.depth > 0
+
+
+def _is_routine(text: str, start: int) -> bool:
+    """Whether the statement at ``start`` is CREATE [OR REPLACE] FUNCTION|PROCEDURE."""
+    return text[start] in "cC" and _ROUTINE_HEAD.match(text, start) is not None
+
+
+def split_statements(text: str, file: str = "<sql>") -> list[Span]:
     """Split SQL text into statement spans.
 
     Raises :class:`SqlSyntaxError` for an unterminated string, quoted
     identifier, dollar quote or block comment.  Text after the last ``;`` that
     holds code becomes an unterminated statement (``terminated=False``).
+    A ``BEGIN ATOMIC … END`` routine body stays in its CREATE statement.
     """
-    lines = lines or LineIndex(text)
+    lines = _Lines(text)
     spans: list[Span] = []
     n = len(text)
     pos = 0
-    stmt_start = -1  # first code character of the current statement
-    lead = 0  # where the current statement's leading comments begin
-    lead_set = False
     after_prev = 0  # end of the previous statement
-
-    def code_at(i: int) -> None:
-        nonlocal stmt_start
-        if stmt_start < 0:
-            stmt_start = i
-
-    while pos < n:
-        m = _INTERESTING.search(text, pos)
-        seg_end = m.start() if m else n
-        if stmt_start < 0 and not text[pos:seg_end].isspace() and seg_end > pos:
-            stripped = len(text[pos:seg_end]) - len(text[pos:seg_end].lstrip())
-            code_at(pos + stripped)
-        if not m:
+    body = _BODY.match
+    while True:
+        # The gap before a statement: whitespace, comments (the first one on a
+        # line of its own leads the statement) and empty statements.
+        lead = -1
+        while True:
+            pos = _SPACE.match(text, pos).end()
+            if pos >= n:
+                return spans
+            c = text[pos]
+            if c == ";":
+                pos = after_prev = pos + 1
+                lead = -1
+            elif text.startswith("--", pos) or text.startswith("/*", pos):
+                if lead < 0 and _starts_own_line(text, after_prev, pos):
+                    lead = _line_start(text, pos)
+                if c == "-":
+                    nl = text.find("\n", pos)
+                    pos = n if nl < 0 else nl + 1
+                else:
+                    end = skip_block_comment(text, pos)
+                    if end < 0:
+                        raise SqlSyntaxError(file, _line_of(text, pos), "unterminated block comment")
+                    pos = end
+            else:
+                break
+        start = pos
+        atomic: _AtomicBody | None = None
+        routine: bool | None = None  # known once the first ';' is reached
+        while True:
+            pos = body(text, pos).end()
+            if pos >= n:
+                end = len(text.rstrip())
+                spans.append(_make_span(lines, lead if lead >= 0 else start, start, end, False))
+                return spans
+            if text[pos] != ";":
+                pos = _skip_hard(text, pos, file)
+                continue
+            if routine is None:
+                routine = _is_routine(text, start)
+                atomic = _AtomicBody(start) if routine else None
+            if atomic is not None and atomic.inside(text, pos):
+                pos += 1
+                continue
+            pos = after_prev = pos + 1
+            spans.append(_make_span(lines, lead if lead >= 0 else start, start, pos, True))
             break
-        i = m.start()
-        c = text[i]
-        if c == ";":
-            if stmt_start >= 0:
-                spans.append(_make_span(text, lines, lead if lead_set else stmt_start, stmt_start, i + 1, True))
-            stmt_start = -1
-            after_prev = i + 1
-            lead_set = False
-            pos = i + 1
-            continue
-        if c == "-":
-            if text.startswith("--", i):
-                if stmt_start < 0 and not lead_set and _starts_own_line(text, after_prev, i):
-                    lead, lead_set = _line_start(text, i), True
-                nl = text.find("\n", i)
-                pos = n if nl < 0 else nl + 1
-            else:
-                code_at(i)
-                pos = i + 1
-            continue
-        if c == "/":
-            if text.startswith("/*", i):
-                if stmt_start < 0 and not lead_set and _starts_own_line(text, after_prev, i):
-                    lead, lead_set = _line_start(text, i), True
-                end = skip_block_comment(text, i)
-                if end < 0:
-                    raise SqlSyntaxError(file, lines.line(i), "unterminated block comment")
-                pos = end
-            else:
-                code_at(i)
-                pos = i + 1
-            continue
-        code_at(i)
-        if c == "'":
-            body = _ESTRING_BODY if _is_estring(text, i) else _STRING_BODY
-            sm = body.match(text, i + 1)
-            if not sm:
-                raise SqlSyntaxError(file, lines.line(i), "unterminated string literal")
-            pos = sm.end()
-        elif c == '"':
-            qm = _QIDENT_BODY.match(text, i + 1)
-            if not qm:
-                raise SqlSyntaxError(file, lines.line(i), "unterminated quoted identifier")
-            pos = qm.end()
-        else:  # '$'
-            tm = _DOLLAR_TAG.match(text, i)
-            if tm and not (i > 0 and _IDENT_CHAR.match(text, i - 1)):
-                tag = tm.group()
-                close = text.find(tag, tm.end())
-                if close < 0:
-                    raise SqlSyntaxError(file, lines.line(i), f"unterminated dollar quote {tag}")
-                pos = close + len(tag)
-            else:
-                pos = i + 1
-    if stmt_start >= 0:
-        end = len(text.rstrip())
-        spans.append(_make_span(text, lines, lead if lead_set else stmt_start, stmt_start, end, False))
-    return spans
+
+
+def _skip_hard(text: str, i: int, file: str) -> int:
+    """Past the construct at ``i`` that the fast scan left: a nested comment, else an error."""
+    c = text[i]
+    if c == "/":
+        end = skip_block_comment(text, i)
+        if end < 0:
+            raise SqlSyntaxError(file, _line_of(text, i), "unterminated block comment")
+        return end
+    if c == "'":
+        body = _ESTRING_BODY if _is_estring(text, i) else _STRING_BODY
+        sm = body.match(text, i + 1)
+        if not sm:
+            raise SqlSyntaxError(file, _line_of(text, i), "unterminated string literal")
+        return sm.end()
+    if c == '"':
+        qm = _QIDENT_BODY.match(text, i + 1)
+        if not qm:
+            raise SqlSyntaxError(file, _line_of(text, i), "unterminated quoted identifier")
+        return qm.end()
+    if c == "$":
+        tm = _DOLLAR_TAG.match(text, i)
+        if tm and not (i > 0 and _IDENT_CHAR.match(text, i - 1)):
+            tag = tm.group()
+            close = text.find(tag, tm.end())
+            if close < 0:
+                raise SqlSyntaxError(file, _line_of(text, i), f"unterminated dollar quote {tag}")
+            return close + len(tag)
+    return i + 1  # not reached for text the scan understands; never loop forever
 
 
 def _starts_own_line(text: str, after_prev: int, i: int) -> bool:
@@ -180,8 +253,9 @@ def _line_start(text: str, i: int) -> int:
     return text.rfind("\n", 0, i) + 1
 
 
-def _make_span(text: str, lines: LineIndex, lead: int, start: int, end: int, terminated: bool) -> Span:
-    return Span(lead, start, end, lines.line(start), lines.line(max(start, end - 1)), terminated)
+def _make_span(lines: _Lines, lead: int, start: int, end: int, terminated: bool) -> Span:
+    line = lines.at(start)
+    return Span(lead, start, end, line, lines.at(max(start, end - 1)), terminated)
 
 
 # --- tokens ---------------------------------------------------------------
@@ -208,23 +282,44 @@ class Token(NamedTuple):
         return None
 
 
+# One match per token: leading whitespace and line comments are consumed by the
+# same match (possessively), so the Python loop below runs once per token rather
+# than once per token and once per gap.  Words come first because most tokens
+# are words, except words starting with a letter that can also prefix a string
+# or quoted identifier (E'..', B'..', N'..', X'..', U&".."): those are tried
+# after the prefixed literals, so the result is the same as trying strings and
+# quoted identifiers first.  Strings use the "unrolled loop" form, which the regex
+# engine runs without per-character alternation.  The loop dispatches on the
+# group number (``lastindex``), so the order of the groups matters.
 _TOKEN = re.compile(
     r"""
-    \s+ | --[^\n]*
-  | (?P<bc>/\*)
-  | (?P<string>(?:[eE]'(?:[^'\\]|\\.|'')*'|(?:[bBxXnN]|[uU]&)?'(?:[^']|'')*'))
-  | (?P<qid>(?:[uU]&)?"(?:[^"]|"")*")
-  | (?P<dollar>\$(?:[A-Za-z_\x80-\uffff][A-Za-z0-9_\x80-\uffff]*)?\$)
-  | (?P<param>\$\d+)
-  | (?P<word>[A-Za-z_\x80-\uffff][A-Za-z0-9_$\x80-\uffff]*)
-  | (?P<number>(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)
-  | (?P<cast>::)
-  | (?P<punct>[(),;\[\].])
-  | (?P<op>[+\-*/<>=~!@#%^&|`?]+)
-  | (?P<other>.)
+    \s*+(?:--[^\n]*\s*)*+
+    (?:
+      ([AC-DF-MO-TV-WYZac-df-mo-tv-wyz_\x80-\uffff][A-Za-z0-9_$\x80-\uffff]*)  # 1 word (not B E N U X)
+    | ([(),;\[\]])                                                            # 2 punct
+    | ([eE]'[^'\\]*(?:(?:\\.|'')[^'\\]*)*'|(?:[bBxXnN]|[uU]&)'[^']*(?:''[^']*)*')  # 3 prefixed string
+    | ([uU]&"[^"]*(?:""[^"]*)*")                                              # 4 U& quoted identifier
+    | ([A-Za-z_\x80-\uffff][A-Za-z0-9_$\x80-\uffff]*)                         # 5 word (the others)
+    | (/\*)                                                                   # 6 block comment
+    | ('[^']*(?:''[^']*)*')                                                   # 7 string
+    | ("[^"]*(?:""[^"]*)*")                                                   # 8 quoted identifier
+    | (\$(?:[A-Za-z_\x80-\uffff][A-Za-z0-9_\x80-\uffff]*)?\$)                 # 9 dollar-quote tag
+    | (\$\d+)                                                                 # 10 param
+    | ((?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)                                  # 11 number
+    | (::)                                                                    # 12 cast (an op)
+    | (\.)                                                                    # 13 punct
+    | ([+\-*/<>=~!@#%^&|`?]+)                                                 # 14 op
+    | (.)                                                                     # 15 other
+    )?
     """,
     re.X | re.S,
 )
+_QIDS = (4, 8)
+_BLOCK_COMMENT = 6
+# kind of each group that becomes a token holding its own source text
+_KIND = (None, None, "punct", "string", None, None, None, "string", None, None, "param", "number", "op",
+         "punct", "op", "other")
+_new = tuple.__new__  # Token(...) goes through a Python-level __new__; this skips it
 
 
 def tokenize(text: str, start: int = 0, end: int | None = None, limit: int | None = None) -> list[Token]:
@@ -236,31 +331,36 @@ def tokenize(text: str, start: int = 0, end: int | None = None, limit: int | Non
     end = len(text) if end is None else end
     out: list[Token] = []
     append = out.append
+    kinds = _KIND
     pos = start
     while pos < end:
         for m in _TOKEN.finditer(text, pos, end):
-            kind = m.lastgroup
-            if kind is None:  # whitespace or a line comment
+            g = m.lastindex
+            if g == 1 or g == 5:
+                s, e = m.span(g)
+                append(_new(Token, ("word", text[s:e].lower(), s, e)))
+            elif g is None:  # only whitespace or comments were left
                 continue
-            s, e = m.span()
-            if kind == "word":
-                append(Token("word", m.group().lower(), s, e))
-            elif kind == "punct" or kind == "op" or kind == "number" or kind == "string" or kind == "param" or kind == "other":
-                append(Token(kind, m.group(), s, e))
-            elif kind == "cast":
-                append(Token("op", "::", s, e))
-            elif kind == "qid":
-                raw = m.group()
+            elif kinds[g] is not None:
+                s, e = m.span(g)
+                append(_new(Token, (kinds[g], text[s:e], s, e)))
+            elif g in _QIDS:
+                s, e = m.span(g)
+                raw = text[s:e]
                 raw = raw[2:] if raw[0] in "uU" else raw
-                append(Token("qident", raw[1:-1].replace('""', '"'), s, e))
+                append(_new(Token, ("qident", raw[1:-1].replace('""', '"'), s, e)))
             else:  # block comment or dollar quote: jump past its end and restart the scan
-                if kind == "bc":
+                s, e = m.span(g)
+                if g == _BLOCK_COMMENT:
                     close = skip_block_comment(text, s)
                     pos = end if close < 0 else close
                 else:
-                    close = text.find(m.group(), e, end)
-                    pos = end if close < 0 else close + len(m.group())
-                    append(Token("dollar", text[s:pos], s, pos))
+                    tag = text[s:e]
+                    close = text.find(tag, e, end)
+                    pos = end if close < 0 else close + len(tag)
+                    append(_new(Token, ("dollar", text[s:pos], s, pos)))
+                    if limit is not None and len(out) >= limit:
+                        return out
                 break
             if limit is not None and len(out) >= limit:
                 return out
