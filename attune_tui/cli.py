@@ -336,9 +336,10 @@ def cmd_verify(args: argparse.Namespace) -> int:
     print(f"\n{', '.join(f'{n} {k}' for k, n in tally.items() if n)} in {total:.1f} s"
           + (f" ({', '.join(parts)})" if parts else ""))
     upgrades = states.get("upgrade")
-    if upgrades is not None and upgrades.status.value in ("passed", "failed"):
+    if upgrades is not None and upgrades.details.get("upgrades"):
         print("\nupgrade simulation, by the legacy file a database was at:")
-        print("\n".join("  " + ln for ln in upgrades.log if ln.startswith(("ok ", "FAIL"))))
+        for o in upgrades.details["upgrades"]:
+            print(f"  {'ok  ' if o['ok'] else 'FAIL'} {o['start']} ({o['seconds']:.2f} s){': ' + o['problem'] if o['problem'] else ''}")
     for st in failed:
         print(f"\n--- {BY_ID[st.step].title}: log ---")
         print("\n".join(st.log[-60:]))

@@ -118,6 +118,7 @@ class Reporter:
     def __init__(self, step: str, listener: Listener) -> None:
         self.step = step
         self.lines: list[str] = []
+        self.details: dict[str, Any] = {}  # kept in the step's state whatever its outcome
         self._listener = listener
 
     def log(self, line: str) -> None:

@@ -48,6 +48,7 @@ def run_step(ctx: RunContext, step: Step, listener: Listener = _ignore) -> StepS
         state.status, state.result = Status.FAILED, f"internal error: {type(e).__name__}: {e}"
         for line in traceback.format_exc().splitlines():
             rep.log(line)
+    state.details = {**rep.details, **state.details}
     state.duration = time.perf_counter() - started
     state.finished = _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
     state.log = rep.lines

@@ -276,8 +276,7 @@ def upgrade(ctx: RunContext, rep: Reporter) -> str:
     ctx.remember("upgrades", outcomes)
     if bad:
         raise StepFailed(f"{len(bad)} of {len(outcomes)} starting versions end differently "
-                         f"(first: {bad[0].start}: {bad[0].problem})",
-                         {"upgrades": [o.to_dict() for o in outcomes]})
+                         f"(first: {bad[0].start}: {bad[0].problem})")
     return f"all {len(outcomes)} starting versions end identical to a fresh database"
 
 

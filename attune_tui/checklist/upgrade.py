@@ -63,10 +63,10 @@ def simulate_upgrades(ctx: RunContext, rep: Reporter) -> list[UpgradeOutcome]:
         for fut in as_completed(futures):
             o = fut.result()
             outcomes[futures[fut]] = o
-            rep.progress(len(outcomes), len(legacy), f"from {o.start}: {'ok' if o.ok else 'FAILED'}")
+            rep.progress(len(outcomes), len(legacy), f"{o.start}: {'ok' if o.ok else 'FAILED'}")
+            rep.log(f"{'ok  ' if o.ok else 'FAIL'} from {o.start} ({o.seconds:.2f} s){': ' + o.problem if o.problem else ''}")
     ordered = [outcomes[n] for n in sorted(outcomes)]
-    for o in ordered:
-        rep.log(f"{'ok  ' if o.ok else 'FAIL'} from {o.start} ({o.seconds:.2f} s){': ' + o.problem if o.problem else ''}")
+    rep.details["upgrades"] = [o.to_dict() for o in ordered]
     return ordered
 
 
