@@ -37,8 +37,17 @@ class TableState:
 @dataclass
 class EnumState:
     header: str
-    values: list[str]
+    values: list[str]  # as the CREATE TYPE writes them
     modified: bool = False
+    renamed: dict[str, str] = field(default_factory=dict)  # current label → its label in ``values`` (kept renames)
+    frozen: bool = False  # a value was added by a kept ALTER TYPE: ``values`` no longer tells where labels are
+
+    def written(self, label: str) -> str:
+        return self.renamed.get(label, label)
+
+    def current(self) -> set[str]:
+        back = {w: c for c, w in self.renamed.items()}
+        return {back.get(v, v) for v in self.values}
 
 
 @dataclass
@@ -85,6 +94,8 @@ class Catalog:
     added_columns: set[tuple[str, str]] = field(default_factory=set)  # (table, column) added by ALTER
     extract_tables: frozenset[str] = frozenset()
     seeded: set[str] = field(default_factory=set)
+    reshaped: set[str] = field(default_factory=set)  # tables a kept statement renamed a column of
+    kept_needs: dict[str, set[str]] = field(default_factory=dict)  # object key → kept statements needing it
     kept_parts: Counter = field(default_factory=Counter)  # seq → pieces of it kept so far
     referrers: dict[str, set[str]] = field(default_factory=dict)  # table name → tables with a foreign key to it  # tables some kept statement inserts rows into
 

@@ -35,6 +35,7 @@ class ForeignKey:
     ref: str  # key of the referenced table
     column: str | None = None
     constraint: int | None = None  # index into the table's constraints
+    after: str | None = None  # a kept statement of ``ref`` (a column rename) the key's text relies on
 
 
 @dataclass
@@ -86,6 +87,8 @@ class Deps:
                 self.users.setdefault(d, set()).add(k)
             for fk in self.fks[k]:
                 self.users.setdefault(fk.ref, set()).add(k)
+                if fk.after is not None:
+                    self.users.setdefault(fk.after, set()).add(k)
         self.movers = [k for k, o in cat.objects.items() if o.kind in MOVABLE and any(d != o.parent for d in self.hard[k])]
         self.mover_set = set(self.movers)
 
@@ -119,7 +122,7 @@ class Deps:
                     if c.kind == "references" and c.ref_table:
                         ref = cat.get(key("table", c.ref_table))
                         if ref is not None and ref.key != obj.key:
-                            fks.append(ForeignKey(obj.key, ref.key, column=col.name))
+                            fks.append(ForeignKey(obj.key, ref.key, column=col.name, after=_kept_rename(cat, ref, c.body)))
                     else:
                         deps.extend(_calls(c.text, funcs))
                         deps.extend(key("sequence", s) for s in _NEXTVAL.findall(c.text) if key("sequence", s) in cat.objects)
@@ -127,7 +130,7 @@ class Deps:
                 if con.kind == "foreign" and con.ref_table:
                     ref = cat.get(key("table", con.ref_table))
                     if ref is not None and ref.key != obj.key:
-                        fks.append(ForeignKey(obj.key, ref.key, constraint=i))
+                        fks.append(ForeignKey(obj.key, ref.key, constraint=i, after=_kept_rename(cat, ref, con.body)))
                 elif con.kind == "check":
                     deps.extend(_calls(con.text, funcs))
         elif obj.kind == "index":
@@ -142,6 +145,26 @@ class Deps:
                 deps.extend(funcs.get(d[9:-2], ()))
         out = [d for d in dict.fromkeys(deps) if d != obj.key and d in cat.objects]
         return out, fks
+
+
+_REF_COLUMNS = re.compile(r"\breferences\s+[^\s(]+\s*\(([^)]*)\)", re.I)
+
+
+def _kept_rename(cat: Catalog, ref: Obj, body: str) -> str | None:
+    """The kept ``RENAME COLUMN`` of ``ref`` (a serial key, say) that gives a column this key names its name."""
+    m = _REF_COLUMNS.search(body)
+    if m is None or ref.table is None:
+        return None
+    names = [n.strip() for n in m.group(1).split(",")]
+    missing = [n.strip('"') if n.startswith('"') else n.lower() for n in names if n]
+    missing = [n for n in missing if ref.table.column(n) is None]
+    found: Obj | None = None
+    for ck in sorted(cat.children.get(ref.key, ())):
+        c = cat.objects.get(ck)
+        if c is not None and c.kind == "statement" and (found is None or c.seq > found.seq) and any(
+                re.search(rf"\brename\s+(?:column\s+)?\S+\s+to\s+\"?{re.escape(n)}\b", c.text, re.I) for n in missing):
+            found = c
+    return found.key if found is not None else None
 
 
 def _calls(text: str, funcs: dict[str, list[str]]) -> list[str]:
@@ -260,8 +283,10 @@ def _follow_dependencies(cat: Catalog, deps: Deps, plan: Plan, placed: dict[str,
     """Movable pieces (indexes, triggers, comments, views, kept statements) go where what they need exists."""
     moved: dict[str, str] = {}
     # Only pieces that need more than their parent, or that the plan pins, can end up needing a later target.
-    movers = deps.movers + [k for k in plan.overrides if k in cat.objects and cat.objects[k].kind in MOVABLE
-                            and k not in deps.mover_set]
+    movers = list(deps.movers)
+    if plan.overrides:  # a pinned piece, and what inherits its pin (a comment on a pinned index), may need moving
+        movers += [k for k, chain in deps.chains.items() if k not in deps.mover_set and cat.objects[k].kind in MOVABLE
+                   and any(a in plan.overrides or sid in plan.overrides for a, sid in chain)]
     for _ in range(8):  # chains of views need a few rounds
         changed = False
         for k in movers:
@@ -294,18 +319,20 @@ def _contribution(cat: Catalog, deps: Deps, k: str, placed: dict[str, int], name
     for fk in deps.fks[k]:
         if fk.ref not in placed:
             continue
-        ref = cat.objects[fk.ref]
-        if (placed[fk.ref], ref.seq) <= (t, obj.seq):
-            if placed[fk.ref] == t:
-                main.deps.append(fk.ref)
+        # The key can be written once its table exists, and after the kept rename its text relies on.
+        anchor = fk.after if fk.after is not None and fk.after in placed else fk.ref
+        ref = cat.objects[anchor]
+        if (placed[anchor], ref.seq) <= (t, obj.seq):
+            main.deps.extend(d for d in dict.fromkeys((fk.ref, anchor)) if placed[d] == t)
             continue
         fid = _fk_id(fk)
         out.split.add(fid)
-        rt = placed[fk.ref]
+        rt = placed[anchor]
         label = _fk_label(obj, fk)
         note = (f"foreign key {label} moved to {names[rt]}: {fk.ref} is created there" if rt != t else
                 f"foreign key {label} added after {fk.ref}, which is created later in the same file")
-        piece = Piece(f"{k}/{fid}", obj, rt, ref.seq + 0.5, [d for d in (k, fk.ref) if placed.get(d) == rt], fk, note)
+        piece = Piece(f"{k}/{fid}", obj, rt, ref.seq + 0.5,
+                      [d for d in dict.fromkeys((k, fk.ref, anchor)) if placed.get(d) == rt], fk, note)
         ref_name = fk.ref.split(":", 1)[1]
         piece.comment = (f"-- Foreign key {label}: added here, where {ref_name} exists "
                          f"({k.split(':', 1)[1]} is created in {names[t]})." if rt != t else

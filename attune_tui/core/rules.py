@@ -49,6 +49,8 @@ def keep(cat: Catalog, stmt: Statement, reason: str, text: str | None = None, pa
     obj = Obj(key("statement", f"{stmt.file}#{stmt.index}{suffix}"), stmt, text or stmt.text, parent=parent)
     obj.notes.append(reason)
     obj.extra_deps.update(stmt.depends + stmt.alters)
+    for d in obj.extra_deps:
+        cat.kept_needs.setdefault(d, set()).add(obj.key)
     cat.add(obj)
     if severity:
         cat.warn(stmt, f"kept as is: {reason}", "kept", severity)
@@ -89,17 +91,62 @@ def alter_table(cat: Catalog, stmt: Statement) -> None:
         keep(cat, stmt, f"table {d.name} is not created by this history")
         return
     kept: list[str] = []
+    # Once a kept statement has put rows into the table, the consolidated chain runs it against the
+    # folded CREATE TABLE: a later column change folded there would change what it sees (a dropped or
+    # renamed column, a default it relied on), so only what cannot break it is still folded.  The same
+    # holds after a kept column rename: later statements use the new name, which the CREATE TABLE lacks.
+    rows = obj.key in cat.seeded or obj.key in cat.reshaped
     for action in d.actions:
-        fn = ALTER_RULES.get(action.kind)
+        fn = ALTER_RULES.get(action.kind) if not rows or action.kind in _SAFE_WITH_ROWS else None
+        if action.kind in ("rename_column", "drop_column") and _named_by_kept(cat, obj, action.column or ""):
+            fn = None  # a statement kept before it names the column: it must run before the rename or drop
         if fn is None or not fn(cat, stmt, obj, action):
             kept.append(action.text)
+            if action.kind in ("rename_column", "drop_column"):
+                cat.reshaped.add(obj.key)
     for dep in stmt.depends:
         cat.referrers.setdefault(dep.split(":", 1)[1], set()).add(obj.key)
     if kept:
         text = f"ALTER TABLE {d.name} " + ",\n    ".join(kept) + ";"
-        keep(cat, stmt, f"ALTER TABLE {d.name} {kept[0].split()[0].upper()} ... cannot be folded", text, parent=obj.key)
+        why = "comes after rows were put into the table or a kept rename" if rows else "cannot be folded"
+        kobj = keep(cat, stmt, f"ALTER TABLE {d.name} {kept[0].split()[0].upper()} ... {why}", text, parent=obj.key)
+        for tk in _types_used(cat, [a for a in d.actions if a.text in kept]):
+            kobj.extra_deps.add(tk)
+            cat.kept_needs.setdefault(tk, set()).add(kobj.key)
     elif stmt.seq not in cat.consumed:
         consume(cat, stmt, f"folded into {obj.key}")
+
+
+def _types_used(cat: Catalog, actions: list[AlterAction]) -> set[str]:
+    """Types of this history that kept ADD COLUMN / ALTER ... TYPE actions name: the ALTER must follow them."""
+    out = set()
+    for a in actions:
+        text = a.coldef.type_text if a.coldef is not None else a.type_text
+        base = re.sub(r"[(\[].*", "", text or "").strip().lower().replace("public.", "")
+        t = cat.get(key("type", base)) if base else None
+        if t is not None:
+            out.add(t.key)
+    return out
+
+
+def _kept_children(cat: Catalog, obj: Obj) -> list[Obj]:
+    kids = (cat.objects.get(k) for k in sorted(cat.children.get(obj.key, ())))
+    return [c for c in kids if c is not None and c.kind == "statement"]
+
+
+def _named_by_kept(cat: Catalog, obj: Obj, name: str) -> bool:
+    """Whether a kept statement on the table uses ``name`` (a column or constraint) as a word."""
+    word = re.compile(rf"(?<![\w$]){re.escape(name)}(?![\w$])", re.I)
+    return bool(name) and any(word.search(c.text) for c in _kept_children(cat, obj))
+
+
+def _absent(cat: Catalog, obj: Obj, a: AlterAction) -> bool:
+    """A DROP ... IF EXISTS of something the folded table lacks is a no-op, unless a kept statement
+    (an ALTER after rows were inserted, say) may have made it: then the drop must run after it."""
+    return a.if_exists and not _kept_children(cat, obj)
+
+
+_SAFE_WITH_ROWS = {"drop_constraint"}  # one constraint fewer never makes an earlier INSERT fail
 
 
 @alter_rule("add_column")
@@ -127,7 +174,7 @@ def drop_column(cat: Catalog, stmt: Statement, obj: Obj, a: AlterAction) -> bool
     assert t is not None and a.column is not None
     col = t.column(a.column)
     if col is None:
-        return a.if_exists
+        return _absent(cat, obj, a)
     t.columns = [c for c in t.columns if c.name != a.column]
     t.constraints = [c for c in t.constraints if a.column not in c.idents]
     t.modified = True
@@ -201,7 +248,26 @@ def set_type(cat: Catalog, stmt: Statement, obj: Obj, a: AlterAction) -> bool:
     assert a.type_text is not None
     if a.if_exists:  # a USING clause: the conversion matters only for rows; note it
         obj.notes.append(f"column {a.column}: USING of {stmt.where} dropped (no rows exist when the table is created)")
-    return _edit_column(cat, stmt, obj, a, lambda col: col.edited(type_text=a.type_text))
+
+    def edit(col: Column) -> Column:
+        return col.edited([_typed_default(c, col.type_text) for c in col.clauses], type_text=a.type_text)
+    return _edit_column(cat, stmt, obj, a, edit)
+
+
+_BARE_STRING_DEFAULT = re.compile(r"default\s+([eE]?'(?:[^']|'')*')\s*", re.I)
+
+
+def _typed_default(c: Clause, old_type: str) -> Clause:
+    """A quoted-literal default keeps the type it was read as when the column's type changes later.
+
+    PostgreSQL stores ``DEFAULT 'a'`` of a TEXT column as ``'a'::text`` and ALTER ... TYPE VARCHAR
+    leaves it so; written into the final type's CREATE TABLE it would become ``'a'::character varying``.
+    """
+    m = _BARE_STRING_DEFAULT.fullmatch(c.body) if c.kind == "default" and c.name is None else None
+    if m is None:
+        return c
+    body = f"DEFAULT {m.group(1)}::{re.sub(r'[(][^)]*[)]', '', old_type).strip()}"
+    return Clause("default", body, body=body)
 
 
 @alter_rule("rename_table")
@@ -218,11 +284,22 @@ def add_constraint(cat: Catalog, stmt: Statement, obj: Obj, a: AlterAction) -> b
     assert t is not None and a.constraint is not None
     if re.search(r"\bnot\s+valid\b|\busing\s+index\b", a.constraint.text, re.I):
         return False
+    if a.constraint.kind in ("primary", "unique") and a.constraint.columns in _key_column_lists(t):
+        # Inside one CREATE TABLE, PostgreSQL merges a key that repeats another's columns into it; added
+        # later it is a second constraint: only the ALTER keeps it.
+        return False
     a.constraint.lead = ""
     t.constraints.append(a.constraint)
     t.modified = True
     obj.touch(stmt, f"constraint {a.constraint.name or a.constraint.kind} from {stmt.where} folded into CREATE TABLE")
     return True
+
+
+def _key_column_lists(t: TableState) -> list[list[str]]:
+    """Column lists of the table's primary key and unique constraints, inline or not."""
+    out = [c.columns for c in t.constraints if c.kind in ("primary", "unique")]
+    out += [[col.name] for col in t.columns for c in col.clauses if c.kind in ("primary", "unique")]
+    return out
 
 
 @alter_rule("drop_constraint")
@@ -241,7 +318,7 @@ def drop_constraint(cat: Catalog, stmt: Statement, obj: Obj, a: AlterAction) -> 
                 found = True
                 break
     if not found:
-        return a.if_exists
+        return _absent(cat, obj, a)
     t.modified = True
     obj.touch(stmt, f"constraint {name} dropped by {stmt.where}: left out")
     return True
@@ -255,14 +332,33 @@ def rename_column(cat: Catalog, stmt: Statement, obj: Obj, a: AlterAction) -> bo
     if col is None:
         return False
     old, new = a.column, a.new_name
-    # PostgreSQL keeps constraint names on rename: freeze the implicit ones first.
+    if _owns_sequence(col):  # its sequence keeps the old column's name, which CREATE TABLE cannot give it
+        return False
+    # PostgreSQL keeps constraint names on rename: freeze the implicit ones first (PostgreSQL 18 names
+    # NOT NULL too, also the one a primary key implies; older servers accept and ignore that name).
+    not_null = make_object_name(t.name, old, "not_null")
     clauses = []
     for c in col.clauses:
         if c.name is None and c.kind in ("primary", "unique", "check", "references"):
             frozen = constraint_name(t.name, col, c)
             c = Clause(c.kind, f"CONSTRAINT {frozen} {c.text}", frozen, c.ref_table, c.text)
+        elif c.name is None and c.kind == "notnull":
+            c = Clause("notnull", f"CONSTRAINT {not_null} {c.text}", not_null, None, c.text)
         clauses.append(c)
+    in_key = any(c.kind == "primary" and old in c.columns for c in t.constraints)
+    if not col.find("notnull") and (col.find("primary") or in_key):
+        clauses.append(Clause("notnull", f"CONSTRAINT {not_null} NOT NULL", not_null, None, "NOT NULL"))
     t.columns[t.columns.index(col)] = Column(new, new, col.type_text, clauses, None, col.lead, col.trail)
+    # CHECK and GENERATED expressions of any column may name it.
+    for i, other in enumerate(t.columns):
+        edited = [_rename_in_clause(c, old, new) for c in other.clauses]
+        if any(e is not c for e, c in zip(edited, other.clauses)):
+            t.columns[i] = other.edited(edited)
+    # Foreign keys naming it (here or in other tables) follow the rename, as in PostgreSQL.
+    for rk in sorted(cat.referrers.get(t.name, set()) | {obj.key}):
+        r = cat.objects.get(rk)
+        if r is not None and r.table is not None:
+            _rename_referenced(r.table, t.name, old, new)
     t.modified = True
     t.constraints = [_rename_in_constraint(t, c, old, new) for c in t.constraints]
     for child in cat.children.get(obj.key, ()):
@@ -280,6 +376,44 @@ def rename_column(cat: Catalog, stmt: Statement, obj: Obj, a: AlterAction) -> bo
         cat.children[obj.key].add(cobj.key)
     obj.touch(stmt, f"column {old} renamed to {new} by {stmt.where}: final name used")
     return True
+
+
+def _rename_referenced(rt: TableState, table: str, old: str, new: str) -> None:
+    """Rename column ``old`` of ``table`` in the REFERENCES parts of ``rt``'s foreign keys."""
+    after = r"\breferences\b"
+    for i, col in enumerate(rt.columns):
+        clauses = []
+        for c in col.clauses:
+            if c.kind == "references" and c.ref_table == table:
+                body = rename_identifier(c.body, old, new, after=after)
+                if body != c.body:
+                    c = Clause(c.kind, f"CONSTRAINT {c.name} {body}" if c.name else body, c.name, c.ref_table, body)
+            clauses.append(c)
+        if any(a is not b for a, b in zip(clauses, col.clauses)):
+            rt.columns[i] = col.edited(clauses)
+            rt.modified = True
+    for i, con in enumerate(rt.constraints):
+        if con.kind == "foreign" and con.ref_table == table:
+            body = rename_identifier(con.body, old, new, after=after)
+            if body != con.body:
+                text = f"CONSTRAINT {con.name} {body}" if con.name else body
+                rt.constraints[i] = TableConstraint(con.name, con.kind, text, body, con.columns, con.ref_table,
+                                                    con.idents, con.lead, con.trail, con.blank_before)
+                rt.modified = True
+
+
+def _owns_sequence(col: Column) -> bool:
+    return col.type_text.lower() in ("serial", "bigserial", "smallserial", "serial2", "serial4", "serial8") or any(
+        c.kind == "generated" and "identity" in c.text.lower() for c in col.clauses)
+
+
+def _rename_in_clause(c: Clause, old: str, new: str) -> Clause:
+    if c.kind not in ("check", "generated"):
+        return c
+    body = rename_identifier(c.body, old, new)
+    if body == c.body:
+        return c
+    return Clause(c.kind, f"CONSTRAINT {c.name} {body}" if c.name else body, c.name, c.ref_table, body)
 
 
 def _rename_in_constraint(t: TableState, c: TableConstraint, old: str, new: str) -> TableConstraint:
@@ -316,6 +450,13 @@ def rename_identifier(text: str, old: str, new: str, after: str | None = None) -
 # --- tables, dropped ------------------------------------------------------
 
 def _drop_objects(cat: Catalog, stmt: Statement, d: DropDef) -> None:
+    users = [u for k in d.keys for u in _kept_users(cat, k)]
+    if users:
+        # A statement kept verbatim needs what this drops: both stay, in order, and the drop runs after them.
+        obj = keep(cat, stmt, f"drops what a statement kept as is uses ({users[0].key})")
+        obj.extra_deps.update(cat.aliases.get(k, k) for k in d.keys)
+        obj.extra_deps.update(u.key for u in users)
+        return
     missing = []
     for k in d.keys:
         gone = _remove_function(cat, k, d.cascade) if d.kind == "function" else cat.remove(k)
@@ -339,6 +480,22 @@ def _drop_objects(cat: Catalog, stmt: Statement, d: DropDef) -> None:
         keep(cat, stmt, f"drops {', '.join(missing)}, which this history does not create (or not unambiguously)")
     else:
         consume(cat, stmt, f"drop of {', '.join(d.keys + d.by_name)}: left out with what it dropped")
+
+
+def _kept_users(cat: Catalog, k: str) -> list[Obj]:
+    """Kept statements outside ``k`` (not its children) that need object ``k``."""
+    real = cat.aliases.get(k, k)
+    if real not in cat.objects:
+        return []
+    out = []
+    for sk in sorted(cat.kept_needs.get(k, set()) | cat.kept_needs.get(real, set())):
+        o = cat.objects.get(sk)
+        a: str | None = o.key if o is not None else None
+        while a is not None and a != real:  # up the parent chain: is it part of what is dropped?
+            a = cat.objects[a].parent if a in cat.objects else None
+        if o is not None and a is None:
+            out.append(o)
+    return out
 
 
 def _remove_function(cat: Catalog, k: str, cascade: bool) -> list[Obj]:
@@ -439,22 +596,31 @@ def alter_type(cat: Catalog, stmt: Statement) -> None:
     d: AlterType = stmt.detail
     obj = cat.get(key("type", d.name))
     if obj is None or obj.enum is None or d.action not in ("add_value", "rename_value"):
-        keep(cat, stmt, f"ALTER TYPE {d.name} is not an enum change this engine folds")
+        keep(cat, stmt, f"ALTER TYPE {d.name} is not an enum change this engine folds", parent=obj.key if obj else None)
         return
-    values = obj.enum.values
+    # Kept statements on the type follow it (parent), so they stay in legacy order in its target.
+    values, enum = obj.enum.values, obj.enum
     if d.action == "rename_value":
         # Defaults and data already hold the old label; PostgreSQL renames them in place, so must we: keep it.
         keep(cat, stmt, f"renaming a value of {obj.key} is kept in order (defaults may use the old label)",
-             severity="info")
+             parent=obj.key, severity="info")
+        if d.value is not None and d.new_value is not None:
+            enum.renamed[d.new_value] = enum.renamed.pop(d.value, d.value)
         return
-    if d.value in values:
+    if d.value in enum.current():
         if re.search(r"\bif\s+not\s+exists\b", stmt.text, re.I):
             consume(cat, stmt, f"no-op: {d.value} already in {obj.key}")
             return
-        keep(cat, stmt, f"value {d.value!r} is added twice")
+        keep(cat, stmt, f"value {d.value!r} is added twice", parent=obj.key)
         return
-    if d.neighbour is not None and d.neighbour in values:
-        i = values.index(d.neighbour) + (0 if d.before else 1)
+    if d.value in values or enum.frozen:  # the CREATE TYPE already writes this label for a value renamed later
+        keep(cat, stmt, f"value {d.value!r} is added after a value kept as is (or reuses a label a later-renamed "
+                        f"value is created with)", parent=obj.key)
+        enum.frozen = True
+        return
+    neighbour = enum.written(d.neighbour) if d.neighbour is not None else None
+    if neighbour is not None and neighbour in values:
+        i = values.index(neighbour) + (0 if d.before else 1)
         values.insert(i, d.value or "")
     else:
         values.append(d.value or "")

@@ -152,3 +152,24 @@ def test_constraint_added_using_an_index_or_not_valid_is_kept():
               "ALTER TABLE t ADD CONSTRAINT t_pos CHECK (id > 0) NOT VALID;")
     assert "ALTER TABLE t ADD CONSTRAINT t_id_u UNIQUE USING INDEX t_id;" in out
     assert "CHECK (id > 0) NOT VALID;" in out and "CREATE TABLE t (id INT);" in out
+
+
+def test_unique_repeating_another_keys_columns_stays_an_alter():
+    """Inside CREATE TABLE PostgreSQL would merge it into the earlier key (found by the differential test)."""
+    out = one("CREATE TABLE t (id BIGSERIAL PRIMARY KEY, a INT UNIQUE, b INT, UNIQUE (a, b));",
+              "ALTER TABLE t ADD CONSTRAINT uq_ab UNIQUE (a, b);\nALTER TABLE t ADD CONSTRAINT uq_a UNIQUE (a);\n"
+              "ALTER TABLE t ADD CONSTRAINT uq_id UNIQUE (id);\nALTER TABLE t ADD CONSTRAINT uq_ba UNIQUE (b, a);")
+    assert "ALTER TABLE t ADD CONSTRAINT uq_ab UNIQUE (a, b);" in out
+    assert "ALTER TABLE t ADD CONSTRAINT uq_a UNIQUE (a);" in out
+    assert "ALTER TABLE t ADD CONSTRAINT uq_id UNIQUE (id);" in out
+    assert "CONSTRAINT uq_ba UNIQUE (b, a)\n);" in out  # other column order: a different key, folded
+
+
+def test_column_changes_after_a_kept_insert_stay_in_order():
+    """The INSERT runs against the folded table, so later column changes must not be folded before it."""
+    out = one("CREATE TABLE t (id BIGSERIAL PRIMARY KEY, qty INT, c INT CONSTRAINT c_pos CHECK (c > 0));",
+              "INSERT INTO t (qty) VALUES (1);",
+              "ALTER TABLE t DROP COLUMN qty;\nALTER TABLE t ADD COLUMN on_ BOOLEAN NOT NULL DEFAULT TRUE;\n"
+              "ALTER TABLE t DROP CONSTRAINT c_pos;")
+    assert out.startswith("CREATE TABLE t (\n    id BIGSERIAL PRIMARY KEY,\n    qty INT,\n    c INT\n);")
+    assert out.index("INSERT INTO t") < out.index("ALTER TABLE t DROP COLUMN qty;") < out.index("ADD COLUMN on_")

@@ -1,0 +1,155 @@
+"""Engine bugs found by the differential test (tests/test_differential.py), each kept as a fixed case.
+
+Every case is the shrunk legacy chain and plan that once failed; it is
+consolidated and both chains are applied to real databases, whose schemas
+must be equal (the same check the differential test makes).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from .strategies import PlanDraw
+from .test_differential import check_case
+
+ONE = PlanDraw(["0001_all.sql"], [], [])
+
+
+def per_file(n: int) -> PlanDraw:
+    return PlanDraw([f"{i + 1:04d}_t.sql" for i in range(n)], list(range(n)), [])
+
+
+CASES: dict[str, tuple[list[list[str]], PlanDraw]] = {
+    # CREATE TABLE merges a UNIQUE that repeats another key's columns (the primary key too); ALTER TABLE does not.
+    "repeated_unique_key": ([
+        ["CREATE TABLE t (id BIGSERIAL PRIMARY KEY, a INT NOT NULL, b VARCHAR(64), UNIQUE (a, b));"],
+        ["ALTER TABLE t ADD CONSTRAINT uq_1 UNIQUE (a, b);", "ALTER TABLE t ADD CONSTRAINT uq_2 UNIQUE (a, b);",
+         "ALTER TABLE t ADD CONSTRAINT uq_id UNIQUE (id);", "ALTER TABLE t ADD COLUMN c INT UNIQUE;",
+         "ALTER TABLE t ADD UNIQUE (c);"],
+    ], ONE),
+    # A kept INSERT runs against the folded table: a NOT NULL column whose default was dropped later broke it.
+    "insert_then_drop_default": ([
+        ["CREATE TABLE account (\n    id BIGSERIAL PRIMARY KEY\n);"], ["INSERT INTO account DEFAULT VALUES;"],
+        ["ALTER TABLE account ADD COLUMN active BOOLEAN NOT NULL DEFAULT TRUE;"],
+        ["ALTER TABLE account ALTER COLUMN active DROP DEFAULT;"],
+    ], PlanDraw(["0001_a.sql", "0002_b.sql"], [0, 1, 0, 1], [])),
+    # ... an INSERT naming a column dropped later ...
+    "insert_then_drop_column": ([
+        ["CREATE TABLE account (id BIGSERIAL PRIMARY KEY, qty INT UNIQUE CHECK (qty > 0), rank INT);",
+         "INSERT INTO account (qty, rank)\nVALUES (2, 4);", "ALTER TABLE account DROP qty;"],
+    ], ONE),
+    # ... or renamed later (the index on it keeps working under its new name).
+    "insert_then_rename_column": ([
+        ["CREATE TABLE note (id BIGSERIAL PRIMARY KEY, active BOOLEAN NOT NULL, rank INTEGER NOT NULL);",
+         "INSERT INTO note (active, rank) VALUES (true, 4);"],
+        ["CREATE INDEX idx_note_7 ON note (active);", "ALTER TABLE note RENAME active TO other;",
+         "COMMENT ON COLUMN note.other IS 'x';"],
+    ], per_file(2)),
+    # PostgreSQL 18 names NOT NULL constraints and keeps the name on rename, the one a primary key implies too.
+    "rename_keeps_not_null_names": ([
+        ["CREATE TABLE event (k INT PRIMARY KEY, config JSONB NOT NULL DEFAULT '{}'::jsonb, n INT);",
+         "CREATE TABLE pair (a INT, b INT, PRIMARY KEY (a, b));", "ALTER TABLE event ALTER COLUMN n SET NOT NULL;"],
+        ["ALTER TABLE event RENAME COLUMN config TO renamed;", "ALTER TABLE event RENAME k TO key;",
+         "ALTER TABLE event RENAME n TO m;", "ALTER TABLE pair RENAME a TO first;"],
+    ], ONE),
+    # A serial column's sequence keeps its old name: that rename stays an ALTER.
+    "rename_serial_column": ([
+        ["CREATE TABLE t (id BIGSERIAL PRIMARY KEY, n INT GENERATED ALWAYS AS IDENTITY);"],
+        ["ALTER TABLE t RENAME COLUMN id TO t_id;", "ALTER TABLE t RENAME COLUMN n TO m;",
+         "ALTER TABLE t ALTER COLUMN t_id SET DEFAULT 0;", "CREATE TABLE u (t BIGINT REFERENCES t(t_id));"],
+    ], per_file(2)),
+    # ... so a foreign key written after that rename goes after it, also when its table comes earlier.
+    "foreign_key_after_kept_rename": ([
+        ["CREATE TABLE note (id BIGSERIAL PRIMARY KEY, link BIGINT);"],
+        ["CREATE TABLE tag (id BIGSERIAL PRIMARY KEY);", "ALTER TABLE tag RENAME COLUMN id TO tag_key;"],
+        ["ALTER TABLE note ADD CONSTRAINT note_link_fkey FOREIGN KEY (link) REFERENCES tag(tag_key);",
+         "ALTER TABLE tag ADD COLUMN other BIGINT REFERENCES tag(tag_key);",
+         "CREATE TABLE late (id BIGSERIAL PRIMARY KEY, tag BIGINT REFERENCES tag (tag_key));"],
+    ], PlanDraw(["0001_a.sql", "0002_b.sql"], [0, 1, 0], [])),
+    # Renaming a referenced column renames it in the foreign keys that name it.
+    "rename_referenced_column": ([
+        ["CREATE TABLE a (id INT PRIMARY KEY, code TEXT UNIQUE, n INT, UNIQUE (id, n));",
+         "CREATE TABLE b (c TEXT REFERENCES a(code), i INT, m INT, FOREIGN KEY (i, m) REFERENCES a (id, n));"],
+        ["ALTER TABLE a RENAME code TO k;", "ALTER TABLE a RENAME COLUMN n TO n2;"],
+    ], per_file(2)),
+    # An index pinned to a target before its table's moves after the table; its comment must move with it.
+    "comment_follows_its_moved_index": ([
+        ["CREATE FUNCTION f() RETURNS integer LANGUAGE sql AS $$ SELECT 1 $$;"],
+        ["CREATE TABLE account (id BIGSERIAL PRIMARY KEY);", "CREATE INDEX idx_account ON account (id DESC);",
+         "COMMENT ON INDEX idx_account IS 'what it holds';"],
+    ], PlanDraw(["0001_a.sql", "0002_b.sql"], [0, 1], [])),
+    # A kept statement naming a column (a repeated key stays an ALTER) must run before that column's rename.
+    "rename_after_kept_statement_naming_the_column": ([
+        ["CREATE TABLE account (id BIGSERIAL PRIMARY KEY, rank INTEGER DEFAULT 1 UNIQUE, n INT UNIQUE);",
+         "ALTER TABLE account ADD CONSTRAINT uq_1 UNIQUE (rank), ADD CONSTRAINT uq_2 UNIQUE (n);"],
+        ["ALTER TABLE account RENAME COLUMN rank TO alias;", "ALTER TABLE account DROP COLUMN n;"],
+        ["ALTER TABLE account DROP CONSTRAINT uq_1;", "ALTER TABLE account ADD UNIQUE (alias);"],
+    ], PlanDraw(["0001_a.sql", "0002_b.sql"], [0, 0, 1], [])),
+    # DROP ... IF EXISTS of a constraint a kept statement made (after rows were inserted) is not a no-op.
+    "drop_if_exists_of_what_a_kept_statement_made": ([
+        ["CREATE TABLE item (id BIGSERIAL PRIMARY KEY, created TIMESTAMPTZ NOT NULL);",
+         "INSERT INTO item (created) VALUES (now());",
+         "ALTER TABLE item ADD COLUMN IF NOT EXISTS code TEXT UNIQUE CHECK (char_length(code) > 0);"],
+        ["ALTER TABLE item DROP CONSTRAINT IF EXISTS item_code_key;", "ALTER TABLE item DROP COLUMN IF EXISTS gone;"],
+    ], per_file(2)),
+    # A table dropped later that a kept statement uses is created, used and dropped, as in the legacy chain.
+    "drop_of_what_a_kept_statement_uses": ([
+        ["CREATE TABLE a (id BIGSERIAL PRIMARY KEY);", "CREATE TABLE b (id BIGSERIAL PRIMARY KEY, y BIGINT);",
+         "INSERT INTO b DEFAULT VALUES;", "ALTER TABLE b ADD COLUMN x BIGINT REFERENCES a(id);",
+         "ALTER TABLE b ADD CONSTRAINT fk_y FOREIGN KEY (y) REFERENCES a(id) NOT VALID;"],
+        ["DROP TABLE a CASCADE;"],
+    ], PlanDraw(["0001_a.sql", "0002_b.sql"], [1, 0], [])),
+    # ... an enum type too, whose kept RENAME VALUE needs it.
+    "drop_of_a_type_a_kept_rename_value_uses": ([
+        ["CREATE TYPE mood AS ENUM ('blue');", "ALTER TYPE mood ADD VALUE 'low';"],
+        ["ALTER TYPE mood RENAME VALUE 'low' TO 'mid';"], ["DROP TYPE mood;"],
+    ], per_file(3)),
+    # Kept RENAME VALUEs stay in order with the type, even from files assigned to an earlier target; values
+    # added next to a renamed label land next to it; a label freed by a rename and added again stays an ALTER.
+    "enum_value_renames": ([
+        ["CREATE TYPE level AS ENUM ('new', 'red');", "ALTER TYPE level RENAME VALUE 'red' TO 'high';",
+         "CREATE TABLE owner (id BIGSERIAL PRIMARY KEY, kind level DEFAULT 'new');"],
+        ["ALTER TYPE level ADD VALUE 'x' BEFORE 'high';", "ALTER TYPE level ADD VALUE 'red' AFTER 'new';",
+         "ALTER TYPE level RENAME VALUE 'high' TO 'done';", "ALTER TYPE level ADD VALUE IF NOT EXISTS 'done';",
+         "ALTER TYPE level ADD VALUE 'y' AFTER 'done';"],
+    ], PlanDraw(["0001_a.sql", "0002_b.sql"], [1, 0], [])),
+    # After a value added by a kept ALTER TYPE, later values cannot be placed by the folded list: kept too.
+    "enum_value_after_a_kept_value": ([
+        ["CREATE TYPE mood AS ENUM ('low', 'old');", "ALTER TYPE mood ADD VALUE 'red' AFTER 'old';"],
+        ["ALTER TYPE mood RENAME VALUE 'old' TO 'mid';", "ALTER TYPE mood ADD VALUE IF NOT EXISTS 'old' BEFORE 'red';",
+         "ALTER TYPE mood RENAME VALUE 'mid' TO 'high';"],
+        ["ALTER TYPE mood ADD VALUE 'new' AFTER 'old';", "ALTER TYPE mood ADD VALUE IF NOT EXISTS 'low';"],
+    ], ONE),
+    # An ALTER kept after rows were inserted, adding a column of an enum type a plan pins later, moves after it.
+    "kept_add_column_follows_its_type": ([
+        ["CREATE TABLE event (id BIGSERIAL PRIMARY KEY);", "CREATE TYPE phase AS ENUM ('blue');",
+         "INSERT INTO event DEFAULT VALUES;"],
+        ["ALTER TABLE event ADD COLUMN kind phase;"],
+    ], per_file(2)),
+    # An inline CHECK names the column it sits on; renaming the column must rename it there too.
+    "rename_column_in_inline_check": ([
+        [("CREATE TABLE item (id BIGSERIAL PRIMARY KEY, qty BIGINT DEFAULT 1 CHECK (qty > 0), "
+          "w INT CONSTRAINT w_ok CHECK (w > 0 AND qty < 100));")],
+        ["ALTER TABLE item RENAME COLUMN qty TO renamed;", "ALTER TABLE item RENAME w TO qty;"],
+    ], per_file(2)),
+    # A quoted default keeps the type it was read as (``'a'::text``) when the column's type changes later.
+    "type_change_keeps_default_literal_type": ([
+        [("CREATE TABLE owner (id BIGSERIAL PRIMARY KEY, title TEXT DEFAULT 'it''s', code VARCHAR(64) DEFAULT 'x', "
+          "n INT DEFAULT 42, e TEXT DEFAULT E'a\\n', y TEXT DEFAULT 'y' || 'z');")],
+        [("ALTER TABLE owner ALTER COLUMN title TYPE VARCHAR(64), ALTER COLUMN code TYPE TEXT,\n"
+          "    ALTER COLUMN n TYPE BIGINT, ALTER COLUMN e TYPE VARCHAR(10), ALTER COLUMN y TYPE VARCHAR(10);"),
+         "ALTER TABLE owner ALTER COLUMN code SET DATA TYPE VARCHAR(5);"],
+    ], ONE),
+}
+
+
+OVERRIDES = {"comment_follows_its_moved_index": {"index:idx_account": "0001_a.sql"},
+             "kept_add_column_follows_its_type": {"type:phase": "0002_t.sql"}}
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_fixed_case_builds_the_legacy_schema(pg_server, case: str):
+    files, pd = CASES[case]
+    if not pd.assign:
+        pd = PlanDraw(pd.targets, [0] * len(files), pd.overrides)
+    assert check_case(pg_server, files, pd, say=lambda _: None, overrides=OVERRIDES.get(case, {})) == "equal"
