@@ -9,7 +9,10 @@ the same sentence instead of being retried for each.
 
 from __future__ import annotations
 
+import threading
 import time
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import ExitStack
 from typing import Any
 
@@ -44,6 +47,15 @@ class RunContext:
         self._server: Server | None = None
         self._server_error: Exception | None = None
         self._cache: dict[str, Any] = {}
+        # Steps may run work in the background (the upgrade simulation overlaps the other steps), so
+        # what is built lazily is built once, under a lock per thing: the engine's build in one
+        # thread must not wait for the server another thread is starting.
+        self._lock = threading.RLock()  # the server, the exit stack and the background pool
+        self._key_locks: dict[str, threading.RLock] = {}
+        self._key_locks_lock = threading.Lock()  # held only to look a key's lock up, never while building
+        self._pool: ThreadPoolExecutor | None = None
+        self.background: dict[str, Any] = {}
+        self.closing = threading.Event()
 
     def __enter__(self) -> "RunContext":
         return self
@@ -52,7 +64,12 @@ class RunContext:
         self.close()
 
     def close(self) -> None:
-        """Drop the throwaway databases and stop a server the run started."""
+        """Drop the throwaway databases and stop a server the run started (background work first ends)."""
+        self.closing.set()
+        if self._pool is not None:
+            self._pool.shutdown(wait=True)
+            self._pool = None
+        self.background.clear()
         self._cache.clear()
         self._server = None
         self._stack.close()
@@ -60,9 +77,21 @@ class RunContext:
     # --- files ---------------------------------------------------------------
 
     def _once(self, key: str, make: Any) -> Any:
-        if key not in self._cache:
-            self._cache[key] = make()
-        return self._cache[key]
+        if key in self._cache:
+            return self._cache[key]
+        with self._key_locks_lock:
+            lock = self._key_locks.setdefault(key, threading.RLock())
+        with lock:
+            if key not in self._cache:
+                self._cache[key] = make()
+            return self._cache[key]
+
+    def run_in_background(self, work: Callable[[], Any]) -> Future:
+        """Start ``work`` on the run's background thread; closing the run waits for it."""
+        with self._lock:
+            if self._pool is None:
+                self._pool = ThreadPoolExecutor(1, thread_name_prefix="checklist")
+            return self._pool.submit(work)
 
     @property
     def history(self) -> History:
@@ -88,6 +117,10 @@ class RunContext:
     # --- server and databases ------------------------------------------------
 
     def server(self, rep: Reporter | None = None) -> Server:
+        with self._lock:
+            return self._server_locked(rep)
+
+    def _server_locked(self, rep: Reporter | None) -> Server:
         if self._server_error is not None:
             raise self._server_error
         if self._server is None:
@@ -116,8 +149,9 @@ class RunContext:
 
     def scratch(self, label: str, rep: Reporter | None = None) -> str:
         """A new empty throwaway database, dropped when the run ends."""
-        srv = self.server(rep)
-        return self._stack.enter_context(throwaway_database(srv, label))
+        with self._lock:
+            srv = self.server(rep)
+            return self._stack.enter_context(throwaway_database(srv, label))
 
     def apply(self, uri: str, migrations: list[Migration], rep: Reporter | None, what: str,
               legacy: bool = False) -> float:

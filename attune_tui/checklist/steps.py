@@ -21,7 +21,7 @@ from ..core.sqlx_history import info_problems, migrate_info, rebaseline_sql
 from .compare import Difference, format_differences, object_counts, one_line, schema_diff
 from .context import RunContext
 from .model import Reporter, Step, StepFailed, StepSkipped
-from .upgrade import simulate_upgrades
+from .upgrade import upgrades
 
 
 def _plural(n: int, word: str) -> str:
@@ -271,7 +271,7 @@ def deploy(ctx: RunContext, rep: Reporter) -> str:
 
 def upgrade(ctx: RunContext, rep: Reporter) -> str:
     """From every legacy version: apply the rest, rebaseline, and end as a fresh consolidated database does."""
-    outcomes = simulate_upgrades(ctx, rep)
+    outcomes = upgrades(ctx, rep)
     bad = [o for o in outcomes if not o.ok]
     ctx.remember("upgrades", outcomes)
     if bad:

@@ -12,6 +12,7 @@ N run on a small thread pool: the server does the work, on every core.
 from __future__ import annotations
 
 import os
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import asdict, dataclass
@@ -23,7 +24,7 @@ from ..db.sqlx import apply_chain
 from ..db.throwaway import throwaway_database
 from .compare import one_line, schema_diff
 from .context import RunContext
-from .model import Reporter
+from .model import Event, Reporter, StepLog, StepProgress
 
 WORKERS = max(1, min(4, os.cpu_count() or 1))
 
@@ -51,6 +52,8 @@ def simulate_upgrades(ctx: RunContext, rep: Reporter) -> list[UpgradeOutcome]:
     intended = ctx.settings.intended_differences
 
     def one(n: int) -> UpgradeOutcome:
+        if ctx.closing.is_set():
+            raise InterruptedError("the checklist run was closed")
         started = time.perf_counter()
         with throwaway_database(srv, f"upgrade_{n + 1}") as uri:
             problem = _deploy(uri, legacy[: n + 1], legacy[n + 1:], sql, new, reference, fresh_rows, intended)
@@ -98,3 +101,51 @@ def _deploy(uri: str, done: list[Any], rest: list[Any], sql: str, new: list[Any]
     if [(r.version, r.description, r.checksum) for r in rows] != fresh_rows:
         return "after rebaselining, _sqlx_migrations differs from a fresh database's"
     return ""
+
+
+class _Buffer:
+    """Events of a background run, kept until the step that owns them shows them."""
+
+    def __init__(self) -> None:
+        self.events: list[Event] = []
+        self._lock = threading.Lock()
+
+    def append(self, event: Event) -> None:
+        with self._lock:
+            self.events.append(event)
+
+    def drain(self) -> list[Event]:
+        with self._lock:
+            out, self.events = self.events, []
+        return out
+
+
+def start_in_background(ctx: RunContext) -> None:
+    """Begin the simulation now, alongside the other steps; the upgrade step then waits for it.
+
+    It is most of verify's database work, on its own core while the other steps use the other.
+    """
+    buf = _Buffer()
+    rep = Reporter("upgrade", buf.append)
+    ctx.background["upgrade"] = (ctx.run_in_background(lambda: simulate_upgrades(ctx, rep)), buf, rep)
+
+
+def upgrades(ctx: RunContext, rep: Reporter) -> list[UpgradeOutcome]:
+    """The simulation's outcomes: from the background run if one was started, else run now."""
+    started = ctx.background.pop("upgrade", None)
+    if started is None:
+        return simulate_upgrades(ctx, rep)
+    future, buf, bg = started
+
+    def forward() -> None:
+        for e in buf.drain():
+            if isinstance(e, StepLog):
+                rep.log(e.line)
+            elif isinstance(e, StepProgress):
+                rep.progress(e.done, e.total, e.message)
+    while not future.done():
+        forward()
+        time.sleep(0.05)
+    forward()
+    rep.details.update(bg.details)
+    return future.result()

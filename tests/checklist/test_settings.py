@@ -19,7 +19,7 @@ def bundled():
 
 def test_the_bundled_plan_runs_its_schema_tests():
     s = read_settings(bundled())
-    assert s.test_command == "python -m pytest -q tests/schema"
+    assert s.test_command.startswith("python -m pytest -q ") and s.test_command.endswith(" tests/schema")
     assert (ROOT / "tests" / "schema").is_dir()
 
 
