@@ -117,7 +117,15 @@ async def shoot(plan: Path, out: Path) -> list[Path]:
     async with a.run_test(size=(120, 40)) as pilot:
         await settle(a, pilot)
         a.clear_notifications()
-        await pilot.press("c", "r")  # the checklist; run its first step (no database needed)
+        await pilot.press("c", "R")  # the checklist: run every automatic step (embedded PostgreSQL)
+        screen = a.screen
+        for _ in range(1200):  # at most two minutes
+            await pilot.pause(0.1)
+            if not getattr(screen, "busy", False):
+                break
+        await pilot.press("home")
+        await settle(a, pilot)
+        a.clear_notifications()
         await snap(a, pilot, "11-checklist")
         a.clear_notifications()
         await pilot.press("d")
@@ -135,6 +143,12 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         shutil.copytree(ROOT / "migrations.old", work / "migrations.old")
+        # what the checklist's steps check: the consolidated files, the YAML, and the schema tests
+        shutil.copytree(ROOT / "migrations", work / "migrations")
+        shutil.copytree(ROOT / "packs", work / "packs")
+        shutil.copytree(ROOT / "tests" / "schema", work / "tests" / "schema")
+        for name in ("__init__.py", "conftest.py"):
+            shutil.copy(ROOT / "tests" / name, work / "tests" / name)
         plan = work / "consolidation.plan.yaml"
         if Path(args.plan).exists():
             shutil.copy(args.plan, plan)
