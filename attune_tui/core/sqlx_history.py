@@ -14,13 +14,20 @@ from dataclasses import dataclass
 from typing import Protocol
 
 
-class ChainFile(Protocol):
+class MigrationFile(Protocol):
+    """A migration as sqlx identifies it (``core.loader.Migration`` fits)."""
+
     @property
     def version(self) -> int: ...
     @property
     def description(self) -> str: ...
     @property
     def name(self) -> str: ...
+
+
+class ChainFile(MigrationFile, Protocol):
+    """What the history checks need: identity and the SHA-384 sqlx records."""
+
     @property
     def checksum(self) -> bytes: ...
 

@@ -18,6 +18,7 @@ from typing import Any, Protocol
 
 import psycopg
 
+from ..core.sqlx_history import MigrationFile
 from .connect import connect, error_sentence, translated
 from .errors import ApplyError, DatabaseError
 from .script import ScriptFailure, run_script
@@ -41,15 +42,9 @@ UPDATE_TIME = "UPDATE _sqlx_migrations SET execution_time = %s WHERE version = %
 Progress = Callable[[int, int, str], None]
 
 
-class ChainFile(Protocol):
-    """What apply_chain needs of a migration (``core.loader.Migration`` fits)."""
+class ChainFile(MigrationFile, Protocol):
+    """What apply_chain needs of a migration: its identity and its bytes (``core.loader.Migration`` fits)."""
 
-    @property
-    def version(self) -> int: ...
-    @property
-    def description(self) -> str: ...
-    @property
-    def name(self) -> str: ...
     @property
     def data(self) -> bytes: ...
 
