@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..db.schemadiff import Difference, SchemaModel, counts, diff_models, format_differences, mark_intended
-from .model import StepFailed
+from ..db.schemadiff import Difference, SchemaModel, counts, diff_models, failing, format_differences, mark_intended
+from .model import Reporter, StepFailed
 
-__all__ = ["Difference", "format_differences", "object_counts", "one_line", "schema_diff"]
+if TYPE_CHECKING:
+    from .context import RunContext
+
+__all__ = ["Difference", "failing", "format_differences", "legacy_vs_new", "object_counts", "one_line", "schema_diff"]
 
 
 def schema_diff(legacy: SchemaModel, new: SchemaModel, intended: Sequence[Mapping[str, Any]]) -> list[Difference]:
@@ -17,6 +20,12 @@ def schema_diff(legacy: SchemaModel, new: SchemaModel, intended: Sequence[Mappin
         return mark_intended(diff_models(legacy, new), intended)
     except ValueError as e:
         raise StepFailed(f"checklist.intended_differences: {e}") from None
+
+
+def legacy_vs_new(ctx: RunContext, rep: Reporter) -> list[Difference]:
+    """The legacy chain's schema against the consolidated chain's, computed once per run for every step that asks."""
+    return ctx.once("diffs", lambda: schema_diff(ctx.model("legacy", rep), ctx.model("new", rep),
+                                                 ctx.settings.intended_differences))
 
 
 def object_counts(model: SchemaModel) -> dict[str, int]:

@@ -76,7 +76,8 @@ class RunContext:
 
     # --- files ---------------------------------------------------------------
 
-    def _once(self, key: str, make: Any) -> Any:
+    def once(self, key: str, make: Any) -> Any:
+        """``make()`` run once per run (whichever thread asks first); later calls get its result."""
         if key in self._cache:
             return self._cache[key]
         with self._key_locks_lock:
@@ -96,11 +97,11 @@ class RunContext:
     @property
     def history(self) -> History:
         """The legacy chain, checked against the plan."""
-        return self._once("history", lambda: load_checked(self.ws, self.plan))
+        return self.once("history", lambda: load_checked(self.ws, self.plan))
 
     @property
     def consolidation(self) -> Consolidation:
-        return self._once("consolidation", lambda: Consolidation(self.history, self.plan))
+        return self.once("consolidation", lambda: Consolidation(self.history, self.plan))
 
     @property
     def new_history(self) -> History:
@@ -112,7 +113,7 @@ class RunContext:
             if not h.migrations:
                 raise PlanError(f"{self.ws.output} holds no migrations; run `attune-tui apply` first")
             return h
-        return self._once("new_history", load)
+        return self.once("new_history", load)
 
     # --- server and databases ------------------------------------------------
 
@@ -173,7 +174,7 @@ class RunContext:
             if rep:
                 rep.log(f"applied the legacy chain ({n} files) in {seconds:.2f} s")
             return uri
-        return self._once("legacy_db", build)
+        return self.once("legacy_db", build)
 
     def new_db(self, rep: Reporter | None = None, label: str = "new") -> str:
         """A database built by the consolidated chain on disk; ``label`` other than "new" builds another one."""
@@ -185,7 +186,7 @@ class RunContext:
             if rep:
                 rep.log(f"applied the consolidated chain ({n} files) in {seconds:.2f} s")
             return uri
-        return self._once(f"db:{label}", build)
+        return self.once(f"db:{label}", build)
 
     def model(self, which: str, rep: Reporter | None = None) -> Any:
         """The introspected schema of the "legacy" or "new" database (taken once, before data is loaded)."""
@@ -194,10 +195,4 @@ class RunContext:
         def take() -> Any:
             uri = self.legacy_db(rep) if which == "legacy" else self.new_db(rep)
             return introspect(uri)
-        return self._once(f"model:{which}", take)
-
-    def remember(self, key: str, value: Any) -> None:
-        self._cache[f"result:{key}"] = value
-
-    def recall(self, key: str) -> Any:
-        return self._cache.get(f"result:{key}")
+        return self.once(f"model:{which}", take)

@@ -11,7 +11,7 @@ from ..core.sqlx_history import info_problems, migrate_info, rebaseline_sql
 from ..db.conninfo import describe, is_local
 from ..db.errors import DatabaseError
 from ..db.history import read_history, run_sql
-from .compare import one_line, schema_diff
+from .compare import failing, one_line, schema_diff
 from .context import RunContext
 from .model import Reporter, StepFailed
 
@@ -34,8 +34,7 @@ def rebaseline_for(ctx: RunContext, dev_uri: str, rep: Reporter) -> str:
     if problems:
         raise StepFailed(f"{describe(dev_uri)} is not at the last legacy version: {problems[0]}")
     rep.log(f"{describe(dev_uri)}: {len(rows)} legacy versions recorded, checksums match migrations.old/")
-    diffs = [d for d in schema_diff(introspect(dev_uri), ctx.model("new", rep), ctx.settings.intended_differences)
-             if not d.intended]
+    diffs = failing(schema_diff(introspect(dev_uri), ctx.model("new", rep), ctx.settings.intended_differences))
     if diffs:
         raise StepFailed(f"refusing to rebaseline {describe(dev_uri)}: its schema differs from the consolidated "
                          f"chain's ({len(diffs)} differences; first: {one_line(diffs[0], 'development', 'consolidated')})")

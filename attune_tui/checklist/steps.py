@@ -18,7 +18,7 @@ from typing import Any
 from ..core.extract import render_rows
 from ..core.plan import checksum_hex
 from ..core.sqlx_history import info_problems, migrate_info, rebaseline_sql
-from .compare import Difference, format_differences, object_counts, one_line, schema_diff
+from .compare import failing, format_differences, legacy_vs_new, object_counts, one_line
 from .context import RunContext
 from .model import Reporter, Step, StepFailed, StepSkipped
 from .upgrade import upgrades
@@ -116,9 +116,8 @@ def fresh(ctx: RunContext, rep: Reporter) -> str:
 
 def compare(ctx: RunContext, rep: Reporter) -> str:
     """The two chains build the same schema (intended differences aside)."""
-    diffs = schema_diff(ctx.model("legacy", rep), ctx.model("new", rep), ctx.settings.intended_differences)
-    ctx.remember("diffs", diffs)
-    real = [d for d in diffs if not d.intended]
+    diffs = legacy_vs_new(ctx, rep)
+    real = failing(diffs)
     if diffs:
         rep.log(format_differences(diffs))
     details = {"differences": [d.to_dict() for d in diffs]}
@@ -158,8 +157,7 @@ def counts(ctx: RunContext, rep: Reporter) -> str:
         if a != b:
             off.append(f"{k} {a} → {b}")
     if off:
-        diffs: list[Difference] | None = ctx.recall("diffs")
-        if diffs is not None and all(d.intended for d in diffs):
+        if not failing(legacy_vs_new(ctx, rep)):
             return f"counts differ as the intended differences say: {', '.join(off)}"
         raise StepFailed(f"counts differ: {', '.join(off)}")
     return f"{before.get('tables', 0)} tables and {len(before) - 1} other object kinds match"
@@ -241,10 +239,7 @@ def deploy(ctx: RunContext, rep: Reporter) -> str:
     """On a copy at the last legacy version: schema check, rebaseline SQL, and sqlx sees the new chain installed."""
     from ..db.history import read_history, run_sql
 
-    diffs = ctx.recall("diffs")
-    if diffs is None:
-        diffs = schema_diff(ctx.model("legacy", rep), ctx.model("new", rep), ctx.settings.intended_differences)
-    real = [d for d in diffs if not d.intended]
+    real = failing(legacy_vs_new(ctx, rep))
     if real:
         raise StepFailed(f"refusing to rebaseline: the legacy database's schema differs ({one_line(real[0])})")
     legacy, new = ctx.history.migrations, ctx.new_history.migrations
@@ -273,7 +268,6 @@ def upgrade(ctx: RunContext, rep: Reporter) -> str:
     """From every legacy version: apply the rest, rebaseline, and end as a fresh consolidated database does."""
     outcomes = upgrades(ctx, rep)
     bad = [o for o in outcomes if not o.ok]
-    ctx.remember("upgrades", outcomes)
     if bad:
         raise StepFailed(f"{len(bad)} of {len(outcomes)} starting versions end differently "
                          f"(first: {bad[0].start}: {bad[0].problem})")

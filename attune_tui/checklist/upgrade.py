@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent.futures import ThreadPoolExecutor, as_completed, wait
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -22,7 +22,7 @@ from ..core.sqlx_history import info_problems, migrate_info, rebaseline_sql
 from ..db.history import read_history, run_sql
 from ..db.sqlx import apply_chain
 from ..db.throwaway import throwaway_database
-from .compare import one_line, schema_diff
+from .compare import failing, one_line, schema_diff
 from .context import RunContext
 from .model import Event, Reporter, StepLog, StepProgress
 
@@ -87,7 +87,7 @@ def _deploy(uri: str, done: list[Any], rest: list[Any], sql: str, new: list[Any]
         apply_chain(uri, rest, allow_duplicate_versions=True)
     except ApplyError as e:
         return f"remaining legacy files fail: {e}"
-    diffs = [d for d in schema_diff(introspect(uri), reference, intended) if not d.intended]
+    diffs = failing(schema_diff(introspect(uri), reference, intended))
     if diffs:
         return f"schema differs before rebaselining: {one_line(diffs[0], 'upgraded', 'consolidated')}"
     try:
@@ -143,9 +143,8 @@ def upgrades(ctx: RunContext, rep: Reporter) -> list[UpgradeOutcome]:
                 rep.log(e.line)
             elif isinstance(e, StepProgress):
                 rep.progress(e.done, e.total, e.message)
-    while not future.done():
+    while not wait([future], timeout=0.05).done:  # show its progress as it goes, and stop waiting the moment it ends
         forward()
-        time.sleep(0.05)
     forward()
     rep.details.update(bg.details)
     return future.result()
