@@ -23,7 +23,6 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.events import Resize
 from textual.message import Message
@@ -36,6 +35,7 @@ from ..checklist.settings import load_states, plan_digest, read_settings, store_
 from ..checklist.steps import BY_ID, STEPS
 from ..core.plan import PlanError
 from ..db.schemadiff import Difference, format_differences
+from .commands import ListedCommands
 from .session import Session
 from .widgets import HeaderBar, display_path, ellipsize
 
@@ -130,7 +130,7 @@ class RunEnded(Message):
         self.error = error
 
 
-class ChecklistCommands(Provider):
+class ChecklistCommands(ListedCommands):
     """Command palette on the checklist screen: its actions, and "Run step: <title>" for every step."""
 
     ACTIONS = [
@@ -152,17 +152,6 @@ class ChecklistCommands(Provider):
             yield title, help_text, partial(screen.run_action, action)
         for step in STEPS:
             yield f"Run step: {step.title}", step.help, partial(screen.run_action, f"run_id('{step.id}')")
-
-    async def discover(self) -> Hits:
-        for title, help_text, command in self._commands():
-            yield DiscoveryHit(title, command, help=help_text)
-
-    async def search(self, query: str) -> Hits:
-        matcher = self.matcher(query)
-        for title, help_text, command in self._commands():
-            score = matcher.match(title)
-            if score > 0:
-                yield Hit(score, matcher.highlight(title), command, text=title, help=help_text)
 
 
 class ChecklistScreen(Screen):

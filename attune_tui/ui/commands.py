@@ -38,7 +38,25 @@ ACTIONS: list[tuple[str, str, str]] = [
 ]
 
 
-class AttuneCommands(Provider):
+class ListedCommands(Provider):
+    """A provider whose commands are ``(title, help, callback)`` triples from ``_commands``; search matches titles."""
+
+    def _commands(self) -> Iterator[tuple[str, str, Callable]]:
+        raise NotImplementedError
+
+    async def discover(self) -> Hits:
+        for title, help_text, command in self._commands():
+            yield DiscoveryHit(title, command, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for title, help_text, command in self._commands():
+            score = matcher.match(title)
+            if score > 0:
+                yield Hit(score, matcher.highlight(title), command, text=title, help=help_text)
+
+
+class AttuneCommands(ListedCommands):
     """Actions and "Assign <migration> to <target>" commands from the current state."""
 
     def _screen(self) -> "ConsolidateScreen":
@@ -63,14 +81,7 @@ class AttuneCommands(Provider):
         for i, t in enumerate(plan.targets):
             yield f"Show target {t.file}", f"target {i + 1:02d} in the preview", partial(screen.show_target, t.file)
 
-    async def discover(self) -> Hits:
+    async def discover(self) -> Hits:  # the actions only: hundreds of assignments would bury them
         screen = self._screen()
         for title, help_text, action in ACTIONS:
             yield DiscoveryHit(title, partial(screen.run_action, action), help=help_text)
-
-    async def search(self, query: str) -> Hits:
-        matcher = self.matcher(query)
-        for title, help_text, command in self._commands():
-            score = matcher.match(title)
-            if score > 0:
-                yield Hit(score, matcher.highlight(title), command, text=title, help=help_text)

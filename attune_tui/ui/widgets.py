@@ -155,12 +155,7 @@ class LegacyTable(DataTable):
             self.move_cursor(row=keys.index(keep), scroll=True)
 
     def current_name(self) -> str | None:
-        if not self.row_count:
-            return None
-        try:
-            return self.coordinate_to_cell_key(self.cursor_coordinate).row_key.value
-        except Exception:
-            return None
+        return cursor_key(self)
 
     def select_name(self, name: str) -> bool:
         keys = [rk.value for rk in self.rows]
@@ -172,6 +167,16 @@ class LegacyTable(DataTable):
     def on_resize(self, event: Resize) -> None:
         if self.rows_data and self._widths() != self._layout:
             self._fill()
+
+
+def cursor_key(table: DataTable) -> str | None:
+    """The key of the row under the cursor (None for an empty table or while rows are rebuilt)."""
+    if not table.row_count:
+        return None
+    try:
+        return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+    except Exception:
+        return None
 
 
 class TargetTable(DataTable):
@@ -219,12 +224,7 @@ class TargetTable(DataTable):
             self.move_cursor(row=keys.index(keep), scroll=True)
 
     def current_key(self) -> str | None:
-        if not self.row_count:
-            return None
-        try:
-            return self.coordinate_to_cell_key(self.cursor_coordinate).row_key.value
-        except Exception:
-            return None
+        return cursor_key(self)
 
     def select_key(self, key: str) -> None:
         keys = [rk.value for rk in self.rows]
