@@ -167,20 +167,10 @@ class FrameClock:
 
 
 async def settle(app, pilot) -> None:
-    """Until no worker runs (the consolidation, the syntax colours)."""
-    from attune_tui.ui.widgets import SqlPreview
+    """Until no worker runs (the consolidation, the syntax colours); a 2,000-migration build takes more rounds."""
+    from attune_tui.ui.pilot import settle as settle_app
 
-    await pilot.pause()
-    for _ in range(100):
-        running = [w for w in app.workers if not w.is_finished]
-        if any(p.highlight_pending for p in app.screen.query(SqlPreview)):
-            await pilot.pause(0.05)
-            continue
-        if not running:
-            break
-        await asyncio.gather(*(w.wait() for w in running), return_exceptions=True)
-        await pilot.pause()
-    await pilot.pause()
+    await settle_app(app, pilot, rounds=100)
 
 
 def neighbour_target(session, legacy: str) -> int | None:

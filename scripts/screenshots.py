@@ -37,19 +37,7 @@ async def shoot(plan: Path, out: Path) -> list[Path]:
         for i in a.screen.query(Input):
             i.cursor_blink = False
 
-    async def settle(a: AttuneApp, pilot) -> None:
-        from attune_tui.ui.widgets import SqlPreview
-
-        await pilot.pause()
-        for _ in range(40):
-            running = [w for w in a.workers if not w.is_finished]
-            if any(p.highlight_pending for p in a.screen.query(SqlPreview)):  # colours start a moment later
-                await pilot.pause(0.05)
-                continue
-            if not running:
-                break
-            await asyncio.gather(*(w.wait() for w in running), return_exceptions=True)
-            await pilot.pause()
+    from attune_tui.ui.pilot import settle
 
     async def snap(a: AttuneApp, pilot, name: str) -> None:
         await settle(a, pilot)

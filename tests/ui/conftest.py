@@ -89,16 +89,6 @@ def open_app(path: Path) -> AttuneApp:
 
 async def ready(app: AttuneApp, pilot) -> None:
     """Wait until the history is consolidated, highlighted and drawn (cancelled workers are fine)."""
-    from attune_tui.ui.widgets import SqlPreview
+    from attune_tui.ui.pilot import settle
 
-    await pilot.pause()
-    for _ in range(40):
-        running = [w for w in app.workers if not w.is_finished]
-        if any(p.highlight_pending for p in app.screen.query(SqlPreview)):  # colours start a moment later
-            await pilot.pause(0.05)
-            continue
-        if not running:
-            break
-        await asyncio.gather(*(w.wait() for w in running), return_exceptions=True)
-        await pilot.pause()
-    await pilot.pause()
+    await settle(app, pilot)
