@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import heapq
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from .catalog import Catalog, Obj
@@ -64,6 +65,8 @@ class Layout:
     contributions: dict[str, "Contribution"] = field(default_factory=dict)
     target_keys: list[set[str]] = field(default_factory=list)  # objects contributing pieces to each target
     cycles: list[list[Diagnostic]] = field(default_factory=list)
+    assign: dict[str, str] = field(default_factory=dict)  # the plan's assignment this layout was made for
+    overridden: set[str] = field(default_factory=set)  # objects with an override on their parent chain
 
 
 class Deps:
@@ -91,19 +94,46 @@ class Deps:
                     self.users.setdefault(fk.after, set()).add(k)
         self.movers = [k for k, o in cat.objects.items() if o.kind in MOVABLE and any(d != o.parent for d in self.hard[k])]
         self.mover_set = set(self.movers)
+        # What a reassignment needs to recompute only what it touches:
+        self.pos = {k: i for i, k in enumerate(cat.objects)}  # catalog order, which problems follow
+        self.rooted: dict[str, list[str]] = {}  # legacy file → objects whose home it gives (catalog order)
+        for k, chain in self.chains.items():
+            self.rooted.setdefault(cat.objects[chain[-1][0]].origin.file, []).append(k)
+        self.type_uses = [(k, d) for k, ds in self.hard.items() for d in ds if d.startswith("type:")]
+        self.hoistable = {d for _, d in self.type_uses}
+        self._members: dict[str, list[str]] | None = None
+
+    def overridden(self, overrides: dict[str, str]) -> set[str]:
+        """Objects with an override (by object or statement key) somewhere on their parent chain."""
+        if not overrides:
+            return set()
+        if self._members is None:
+            members: dict[str, list[str]] = {}
+            for k, chain in self.chains.items():
+                for a, sid_key in chain:
+                    members.setdefault(a, []).append(k)
+                    members.setdefault(sid_key, []).append(k)
+            self._members = members
+        return {k for o in overrides for k in self._members.get(o, ())}
 
     @staticmethod
     def parent_chains(cat: Catalog) -> dict[str, list[tuple[str, str]]]:
-        """For each object: itself and its ancestors, each with its statement-override key."""
+        """For each object: itself and its ancestors (at most 16), each with its statement-override key."""
         out: dict[str, list[tuple[str, str]]] = {}
         for k, obj in cat.objects.items():
-            chain = []
-            a: str | None = k
-            while a is not None and a in cat.objects and len(chain) < 16:
-                o = cat.objects[a]
-                chain.append((a, f"statement:{o.origin.file}@{o.origin.sid}"))
-                a = o.parent
-            out[k] = chain
+            own = (k, f"statement:{obj.origin.file}@{obj.origin.sid}")
+            p = obj.parent
+            if p is None or p not in cat.objects:
+                out[k] = [own]
+            elif p in out:  # parents come first in the catalog, almost always: share their chain
+                out[k] = [own, *out[p][:15]]
+            else:
+                chain = [own]
+                while p is not None and p in cat.objects and len(chain) < 16:
+                    o = cat.objects[p]
+                    chain.append((p, f"statement:{o.origin.file}@{o.origin.sid}"))
+                    p = o.parent
+                out[k] = chain
         return out
 
     def _compute(self, obj: Obj, types: set[str], funcs: dict[str, list[str]]) -> tuple[list[str], list[ForeignKey]]:
@@ -171,44 +201,81 @@ def _calls(text: str, funcs: dict[str, list[str]]) -> list[str]:
     return [f for name in _CALL.findall(text) for f in funcs.get(name.lower(), ())]
 
 
-def compute_homes(cat: Catalog, plan: Plan, deps: "Deps | None" = None) -> tuple[dict[str, int | None], list[Diagnostic]]:
+def compute_homes(cat: Catalog, plan: Plan, deps: Deps | None = None,
+                  prev: Layout | None = None) -> tuple[dict[str, int | None], list[Diagnostic]]:
     """Home target index of every object (``None`` when it has none).
 
     The nearest override up an object's parent chain wins; else the assignment of the file that
-    created the top of the chain.
+    created the top of the chain.  With ``prev`` (a layout for the same targets), only the objects
+    of files whose assignment changed, and overridden ones, are looked at again.
     """
-    chains = deps.chains if deps is not None else Deps.parent_chains(cat)
-    index = {t.file: i for i, t in enumerate(plan.targets)}
-    overrides, assign = plan.overrides, plan.assign
-    homes: dict[str, int | None] = {}
-    problems: list[Diagnostic] = []
-    reported: set[str] = set()
-    for k, chain in chains.items():
-        chosen = where = None
-        if overrides:
-            for a, sid_key in chain:
-                chosen = overrides.get(a) or overrides.get(sid_key)
-                if chosen is not None:
-                    where = a
-                    break
-        if chosen is not None:
-            h = index.get(chosen)
-            if h is None and where not in reported:
-                reported.add(where)
-                o = cat.objects[where].origin
-                problems.append(Diagnostic("error", o.file, o.line, f"{where} is overridden to {chosen!r}, which is not a "
-                                           "target file (only data statements go to YAML)", "unassigned"))
-        else:
-            root = chain[-1][0]
-            o = cat.objects[root].origin
-            assigned = assign.get(o.file)
-            h = index.get(assigned) if assigned else None
-            if h is None and o.file not in reported:
-                reported.add(o.file)
-                why = "is not assigned to a target" if not assigned else "is assigned to YAML but creates objects"
-                problems.append(Diagnostic("error", o.file, o.line, f"{why} ({root} has no home)", "unassigned"))
-        homes[k] = h
+    homes, _, problems = _homes(cat, deps or Deps(cat), plan, prev)
     return homes, problems
+
+
+def _homes(cat: Catalog, deps: Deps, plan: Plan, prev: Layout | None
+           ) -> tuple[dict[str, int | None], set[str] | None, list[Diagnostic]]:
+    """Homes, the objects looked at again (``None``: all), and the problems found."""
+    index = {t.file: i for i, t in enumerate(plan.targets)}
+    assign = plan.assign
+    overridden = deps.overridden(plan.overrides)
+    recomputed: set[str] | None
+    if prev is None:
+        homes: dict[str, int | None] = {}
+        files: Iterable[str] = deps.rooted
+        recomputed = None
+    else:
+        homes = dict(prev.homes)
+        files = [f for f in set(prev.assign) | set(assign) if prev.assign.get(f) != assign.get(f)]
+        recomputed = overridden | prev.overridden
+    for f in files:
+        assigned = assign.get(f)
+        h = index.get(assigned) if assigned else None
+        keys = deps.rooted.get(f, ())
+        for k in keys:
+            homes[k] = h
+        if recomputed is not None:
+            recomputed.update(keys)
+    if prev is not None:
+        for k in prev.overridden - overridden:  # no longer pinned: back to its file's target
+            assigned = assign.get(cat.objects[deps.chains[k][-1][0]].origin.file)
+            homes[k] = index.get(assigned) if assigned else None
+    nearest: dict[str, tuple[str, str]] = {}  # overridden object → (chain member whose override applies, target)
+    for k in overridden:
+        for a, sid_key in deps.chains[k]:
+            chosen = plan.overrides.get(a) or plan.overrides.get(sid_key)
+            if chosen is not None:
+                homes[k] = index.get(chosen)
+                nearest[k] = (a, chosen)
+                break
+    return homes, recomputed, _home_problems(cat, deps, plan, index, overridden, nearest)
+
+
+def _home_problems(cat: Catalog, deps: Deps, plan: Plan, index: dict[str, int], overridden: set[str],
+                   nearest: dict[str, tuple[str, str]]) -> list[Diagnostic]:
+    """One error per unassigned file that creates objects, and per override to a non-target, in catalog order."""
+    found: list[tuple[int, Diagnostic]] = []
+    for f, keys in deps.rooted.items():
+        assigned = plan.assign.get(f)
+        if assigned and assigned in index:
+            continue
+        first = next((k for k in keys if k not in overridden), None)
+        if first is None:
+            continue
+        root = deps.chains[first][-1][0]
+        o = cat.objects[root].origin
+        why = "is not assigned to a target" if not assigned else "is assigned to YAML but creates objects"
+        found.append((deps.pos[first], Diagnostic("error", o.file, o.line, f"{why} ({root} has no home)", "unassigned")))
+    first_by_where: dict[str, tuple[str, str]] = {}  # overridden member → (first object it pins, its target)
+    for k, (where, chosen) in nearest.items():
+        if chosen not in index and (where not in first_by_where or deps.pos[k] < deps.pos[first_by_where[where][0]]):
+            first_by_where[where] = (k, chosen)
+    for where, (k, chosen) in first_by_where.items():
+        o = cat.objects[where].origin
+        found.append((deps.pos[k], Diagnostic("error", o.file, o.line, f"{where} is overridden to {chosen!r}, which is "
+                                              "not a target file (only data statements go to YAML)", "unassigned")))
+    found.sort(key=lambda x: x[0])
+    return [d for _, d in found]
 
 
 def place(cat: Catalog, deps: Deps, plan: Plan, order_cache: dict | None = None, prev: Layout | None = None) -> Layout:
@@ -217,15 +284,31 @@ def place(cat: Catalog, deps: Deps, plan: Plan, order_cache: dict | None = None,
     With ``prev`` (the layout before a reassignment or override, same targets), only objects whose
     placement changed, and those that depend on them, are rebuilt, and only their targets re-sorted.
     """
-    homes, problems = compute_homes(cat, plan, deps)
-    placed: dict[str, int] = {k: h for k, h in homes.items() if h is not None}
     names = plan.target_names()
+    if prev is not None and len(prev.targets) != len(names):
+        prev = None
+    homes, recomputed, problems = _homes(cat, deps, plan, prev)
+    overridden = deps.overridden(plan.overrides)
+    movers = _movers(cat, deps, overridden)
+    if prev is None or recomputed is None:
+        placed: dict[str, int] = {k: h for k, h in homes.items() if h is not None}
+    else:
+        # Only recomputed objects, types (which may be hoisted) and movers can differ from ``homes``:
+        # start from the previous placement with those reset, so both passes below see what a full run sees.
+        placed = dict(prev.placed)
+        candidates = recomputed | deps.hoistable | set(movers)
+        for k in candidates:
+            h = homes.get(k)
+            if h is None:
+                placed.pop(k, None)
+            else:
+                placed[k] = h
     _hoist_types(cat, deps, plan, placed, problems, names)
-    _follow_dependencies(cat, deps, plan, placed, problems, names)
+    _follow_dependencies(cat, deps, movers, placed, problems, names)
     cache = order_cache if order_cache is not None else {}
     if len(cache) > 20000:
         cache.clear()
-    if prev is None or len(prev.targets) != len(names):
+    if prev is None or recomputed is None:
         contributions = {k: _contribution(cat, deps, k, placed, names) for k in cat.objects if k in placed}
         keys: list[set[str]] = [set() for _ in names]
         for k, c in contributions.items():
@@ -238,7 +321,7 @@ def place(cat: Catalog, deps: Deps, plan: Plan, order_cache: dict | None = None,
         contributions, keys = dict(prev.contributions), [set(ks) for ks in prev.target_keys]
         targets, cycles = list(prev.targets), list(prev.cycles)
         old = prev.placed
-        changed = {k for k in set(old) | set(placed) if old.get(k) != placed.get(k)}
+        changed = {k for k in candidates if old.get(k) != placed.get(k)}
         affected = changed | {r for c in changed for r in deps.users.get(c, ())}
         touched = set()
         for k in affected:
@@ -252,7 +335,7 @@ def place(cat: Catalog, deps: Deps, plan: Plan, order_cache: dict | None = None,
                 for p in c.pieces:
                     keys[p.target].add(k)
                     touched.add(p.target)
-    layout = Layout([], homes, placed, {}, [], contributions, keys, cycles)
+    layout = Layout([], homes, placed, {}, [], contributions, keys, cycles, dict(plan.assign), overridden)
     for t in sorted(touched):
         pieces = sorted((p for k in keys[t] for p in contributions[k].pieces if p.target == t), key=lambda p: (p.seq, p.id))
         found: list[Diagnostic] = []
@@ -278,15 +361,19 @@ class Contribution:
     problems: list[Diagnostic]
 
 
-def _follow_dependencies(cat: Catalog, deps: Deps, plan: Plan, placed: dict[str, int], problems: list[Diagnostic],
-                         names: list[str]) -> None:
+def _movers(cat: Catalog, deps: Deps, overridden: set[str]) -> list[str]:
+    """Pieces that can end up needing a later target: those needing more than their parent, and pinned ones.
+
+    A pinned piece, and what inherits its pin (a comment on a pinned index), may need moving.
+    """
+    extra = [k for k in overridden if k not in deps.mover_set and cat.objects[k].kind in MOVABLE]
+    return deps.movers + sorted(extra, key=deps.pos.__getitem__) if extra else deps.movers
+
+
+def _follow_dependencies(cat: Catalog, deps: Deps, movers: list[str], placed: dict[str, int],
+                         problems: list[Diagnostic], names: list[str]) -> None:
     """Movable pieces (indexes, triggers, comments, views, kept statements) go where what they need exists."""
     moved: dict[str, str] = {}
-    # Only pieces that need more than their parent, or that the plan pins, can end up needing a later target.
-    movers = list(deps.movers)
-    if plan.overrides:  # a pinned piece, and what inherits its pin (a comment on a pinned index), may need moving
-        movers += [k for k, chain in deps.chains.items() if k not in deps.mover_set and cat.objects[k].kind in MOVABLE
-                   and any(a in plan.overrides or sid in plan.overrides for a, sid in chain)]
     for _ in range(8):  # chains of views need a few rounds
         changed = False
         for k in movers:
@@ -346,13 +433,9 @@ def _hoist_types(cat: Catalog, deps: Deps, plan: Plan, placed: dict[str, int], p
                  names: list[str]) -> None:
     """A type needs nothing, so it may move to an earlier target that uses it (unless the plan pins it)."""
     first_use: dict[str, tuple[int, str]] = {}
-    for k, ds in deps.hard.items():
-        if k not in placed:
-            continue
-        for d in ds:
-            if d.startswith("type:") and d in placed and placed[k] < placed[d]:
-                if d not in first_use or placed[k] < first_use[d][0]:
-                    first_use[d] = (placed[k], k)
+    for k, d in deps.type_uses:
+        if k in placed and d in placed and placed[k] < placed[d] and (d not in first_use or placed[k] < first_use[d][0]):
+            first_use[d] = (placed[k], k)
     for d, (t, user) in first_use.items():
         if d in plan.overrides or deps.hard.get(d):
             continue

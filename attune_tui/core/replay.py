@@ -8,63 +8,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from .catalog import Catalog
-from .classify import classify
-from .diagnostics import Diagnostic
-from .lexer import SqlSyntaxError, split_statements
 from .loader import Migration
+from .parse import _PARSED, parse_migration  # noqa: F401  (re-exported: tests and benchmarks clear the cache)
+from .parse_pool import parsed_files
 from .rules import RULES, keep_verbatim
 from .statements import Statement
-
-_PARSED: dict[tuple[str, bytes], list[Statement]] = {}
-
-
-def parse_migration(m: Migration, diagnostics: list[Diagnostic] | None = None) -> list[Statement]:
-    """Statements of one file, classified; cached by name and checksum.
-
-    An unterminated quote or comment becomes an error diagnostic and the file
-    yields no statements rather than a guess.
-    """
-    cache_key = (m.name, m.checksum)
-    cached = _PARSED.get(cache_key)
-    if cached is not None:
-        return cached
-    text = m.text
-    try:
-        spans = split_statements(text, m.name)
-    except SqlSyntaxError as e:
-        if diagnostics is not None:
-            diagnostics.append(Diagnostic("error", m.name, e.line, e.what, "syntax"))
-        return []
-    out = []
-    for i, sp in enumerate(spans):
-        lead = _attached_comment(text[sp.lead : sp.start]) if sp.lead < sp.start else ""
-        out.append(classify(Statement(m.name, i, sp, text[sp.start : sp.end], lead)))
-    if diagnostics is not None and spans and not spans[-1].terminated:
-        diagnostics.append(Diagnostic("info", m.name, spans[-1].line, "last statement has no terminating ';'", "no-semicolon"))
-    _number_sids(out)
-    _PARSED[cache_key] = out
-    return out
-
-
-def _attached_comment(region: str) -> str:
-    """The comment block touching a statement: a blank line detaches what is above it."""
-    lines = region.rstrip().split("\n")
-    block: list[str] = []
-    for ln in reversed(lines):
-        if not ln.strip():
-            break
-        block.append(ln.rstrip())
-    return "\n".join(reversed(block)).strip()
-
-
-def _number_sids(stmts: list[Statement]) -> None:
-    """Make statement ids unique inside a file: a second 'alter_table pack' becomes '#2'."""
-    seen: dict[str, int] = {}
-    for s in stmts:
-        n = seen.get(s.sid, 0) + 1
-        seen[s.sid] = n
-        if n > 1:
-            s.sid = f"{s.sid} #{n}"
 
 
 @dataclass
@@ -109,8 +57,8 @@ def replay(migrations: Iterable[Migration], extract_tables: Iterable[str] = ()) 
     files = list(migrations)
     seq = 0
     with _collector_paused():
-        for m in files:
-            for stmt in parse_migration(m, cat.diagnostics):
+        for parsed in parsed_files(files, cat.diagnostics):
+            for stmt in parsed:
                 seq += 1
                 stmt = _fresh(stmt, seq)
                 stmts.append(stmt)

@@ -1,0 +1,112 @@
+"""Parsing on a second core gives exactly what parsing here gives, and the cache keeps diagnostics."""
+
+from __future__ import annotations
+
+import dataclasses
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
+
+from bench_engine import grouped_plan  # noqa: E402
+from synth import generate_history  # noqa: E402
+
+from attune_tui.core import parse, parse_pool  # noqa: E402
+from attune_tui.core.consolidate import Consolidation  # noqa: E402
+from attune_tui.core.loader import load_files  # noqa: E402
+
+FILES = generate_history(120, seed=3)
+
+
+def _canon(value: object) -> object:
+    """A comparable form: sets sorted (their order follows each process's string hashing)."""
+    if dataclasses.is_dataclass(value):
+        return (type(value).__name__, tuple(_canon(getattr(value, f.name)) for f in dataclasses.fields(value)))
+    if isinstance(value, (set, frozenset)):
+        return ("set", tuple(sorted(map(repr, value))))
+    if isinstance(value, (list, tuple)):
+        return tuple(_canon(v) for v in value)
+    return value
+
+
+def _snapshot(cons: Consolidation) -> tuple:
+    stmts = [(s.file, s.index, s.kind, s.sid, s.text, s.lead, s.creates, s.alters, s.drops, s.depends, _canon(s.detail))
+             for s in cons.replay.statements]
+    rendered = [(f.name, f.text) for f in cons.render_all()]
+    return stmts, rendered, [str(d) for d in cons.problems()]
+
+
+def _consolidate(files) -> Consolidation:
+    parse._PARSED.clear()
+    history = load_files(None, files)
+    return Consolidation(history, grouped_plan([m.name for m in history.migrations]))
+
+
+@dataclasses.dataclass
+class WorkerUse:
+    files: list[int] = dataclasses.field(default_factory=list)  # files the worker was given, per consolidation
+    methods: list[str] = dataclasses.field(default_factory=list)  # how its process was started
+
+
+@pytest.fixture
+def worker_used(monkeypatch: pytest.MonkeyPatch) -> WorkerUse:
+    """Force the worker for small histories and record what it was given."""
+    monkeypatch.setattr(parse_pool, "MIN_CHARS", 0)
+    use = WorkerUse()
+    real_chunks, real_method = parse_pool._chunks, parse_pool.start_method
+
+    def chunks(*args):
+        out = real_chunks(*args)
+        use.files.append(sum(len(c) for c in out))
+        return out
+
+    def method() -> str:
+        use.methods.append(real_method())
+        return use.methods[-1]
+
+    monkeypatch.setattr(parse_pool, "_chunks", chunks)
+    monkeypatch.setattr(parse_pool, "start_method", method)
+    return use
+
+
+def test_worker_gives_the_same_consolidation(worker_used: WorkerUse) -> None:
+    with_worker = _snapshot(_consolidate(FILES))
+    assert worker_used.files and worker_used.files[0] > 30  # the worker really parsed a good part of the files
+    assert worker_used.methods == ["fork"]
+    parse_pool.MIN_CHARS = 10**12  # restored by monkeypatch
+    here = _snapshot(_consolidate(FILES))
+    assert with_worker == here
+
+
+def test_worker_from_a_thread_uses_a_fork_server(worker_used: WorkerUse) -> None:
+    """The app consolidates in a worker thread; forking a threaded process is avoided."""
+    out: list[tuple] = []
+    t = threading.Thread(target=lambda: out.append(_snapshot(_consolidate(FILES))))
+    t.start()
+    t.join(120)
+    assert worker_used.files and out
+    assert worker_used.methods == ["forkserver"]
+    parse_pool.MIN_CHARS = 10**12
+    assert out[0] == _snapshot(_consolidate(FILES))
+
+
+def test_a_worker_that_cannot_parse_falls_back_to_here(monkeypatch: pytest.MonkeyPatch, worker_used: WorkerUse) -> None:
+    monkeypatch.setattr(parse_pool, "_parse_chunk", lambda items: 1 / 0)  # cannot be pickled: the submit fails
+    cons = _consolidate(FILES[:20])
+    assert len(cons.replay.files) == 20 and cons.replay.statements
+
+
+def test_cached_parse_keeps_the_files_diagnostics() -> None:
+    files = [("20250101000000_a.sql", b"CREATE TABLE a (id INT);\nCREATE TABLE b (id INT)"),
+             ("20250101000001_b.sql", b"CREATE TABLE c (note TEXT DEFAULT 'open);\n")]
+    parse._PARSED.clear()
+    history = load_files(None, files)
+    plan = grouped_plan([m.name for m in history.migrations])
+    first = [(d.file, d.code) for d in Consolidation(history, plan).catalog.diagnostics]
+    second = [(d.file, d.code) for d in Consolidation(history, plan).catalog.diagnostics]
+    assert ("20250101000000_a.sql", "no-semicolon") in first
+    assert ("20250101000001_b.sql", "syntax") in first
+    assert second == first
