@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from .catalog import Catalog
 from .diagnostics import Diagnostic
+from .gc_pause import collector_paused
 from .layout import Deps, Layout, Piece, place, render_piece
 from .loader import History, Migration
 from .plan import YAML_TARGET, Plan
@@ -43,9 +44,10 @@ class Consolidation:
     def __init__(self, history: History, plan: Plan) -> None:
         self.history = history
         self.plan = plan
-        self.replay = replay(history.migrations, plan.extract_tables())
-        self.catalog: Catalog = self.replay.catalog
-        self.deps = Deps(self.catalog)
+        with collector_paused():  # both build objects that live as long as the session
+            self.replay = replay(history.migrations, plan.extract_tables())
+            self.catalog: Catalog = self.replay.catalog
+            self.deps = Deps(self.catalog)
         self._order = {m.name: i for i, m in enumerate(history.migrations)}
         self._layout: Layout | None = None
         self._rendered: dict[tuple[str, frozenset[str]], str] = {}

@@ -11,6 +11,7 @@ column whose type comes later) is an error, never a broken file.
 
 from __future__ import annotations
 
+import functools
 import heapq
 import re
 from collections.abc import Iterable
@@ -145,7 +146,7 @@ class Deps:
         if obj.table is not None:
             t = obj.table
             for col in t.columns:
-                base = re.sub(r"\(.*|\[.*", "", col.type_text).strip().lower().replace("public.", "")
+                base = _type_base(col.type_text)
                 if base in types:
                     deps.append(key("type", base))
                 for c in col.clauses:
@@ -154,15 +155,16 @@ class Deps:
                         if ref is not None and ref.key != obj.key:
                             fks.append(ForeignKey(obj.key, ref.key, column=col.name, after=_kept_rename(cat, ref, c.body)))
                     else:
-                        deps.extend(_calls(c.text, funcs))
-                        deps.extend(key("sequence", s) for s in _NEXTVAL.findall(c.text) if key("sequence", s) in cat.objects)
+                        calls, sequences = _names_used(c.text)
+                        deps.extend(f for name in calls for f in funcs.get(name, ()))
+                        deps.extend(s for s in sequences if s in cat.objects)
             for i, con in enumerate(t.constraints):
                 if con.kind == "foreign" and con.ref_table:
                     ref = cat.get(key("table", con.ref_table))
                     if ref is not None and ref.key != obj.key:
                         fks.append(ForeignKey(obj.key, ref.key, constraint=i, after=_kept_rename(cat, ref, con.body)))
                 elif con.kind == "check":
-                    deps.extend(_calls(con.text, funcs))
+                    deps.extend(f for name in _names_used(con.text)[0] for f in funcs.get(name, ()))
         elif obj.kind == "index":
             deps.extend(f for name in obj.origin.detail.calls for f in funcs.get(name, ()))
         elif obj.kind == "trigger":
@@ -175,6 +177,18 @@ class Deps:
                 deps.extend(funcs.get(d[9:-2], ()))
         out = [d for d in dict.fromkeys(deps) if d != obj.key and d in cat.objects]
         return out, fks
+
+
+@functools.lru_cache(maxsize=4096)
+def _type_base(type_text: str) -> str:
+    """``public.status_enum[]`` → ``status_enum``: the type a column's type text names (few distinct ones)."""
+    return re.sub(r"\(.*|\[.*", "", type_text).strip().lower().replace("public.", "")
+
+
+@functools.lru_cache(maxsize=16384)
+def _names_used(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Names a clause calls as functions, and sequence keys it passes to nextval (clause texts repeat a lot)."""
+    return (tuple(n.lower() for n in _CALL.findall(text)), tuple(key("sequence", s) for s in _NEXTVAL.findall(text)))
 
 
 _REF_COLUMNS = re.compile(r"\breferences\s+[^\s(]+\s*\(([^)]*)\)", re.I)
@@ -195,10 +209,6 @@ def _kept_rename(cat: Catalog, ref: Obj, body: str) -> str | None:
                 re.search(rf"\brename\s+(?:column\s+)?\S+\s+to\s+\"?{re.escape(n)}\b", c.text, re.I) for n in missing):
             found = c
     return found.key if found is not None else None
-
-
-def _calls(text: str, funcs: dict[str, list[str]]) -> list[str]:
-    return [f for name in _CALL.findall(text) for f in funcs.get(name.lower(), ())]
 
 
 def compute_homes(cat: Catalog, plan: Plan, deps: Deps | None = None,
