@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .lexer import Span, Token
+from .lexer import Span, Token, tokenize
 
 
 @dataclass
@@ -48,8 +48,6 @@ class Statement:
     def tokens(self) -> list[Token]:
         """All tokens of the statement (cached); offsets are relative to ``text``."""
         if self._tokens is None:
-            from .lexer import tokenize
-
             self._tokens = tokenize(self.text)
         return self._tokens
 
