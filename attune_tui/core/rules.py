@@ -100,6 +100,8 @@ def alter_table(cat: Catalog, stmt: Statement) -> None:
         fn = ALTER_RULES.get(action.kind) if not rows or action.kind in _SAFE_WITH_ROWS else None
         if action.kind in ("rename_column", "drop_column") and _named_by_kept(cat, obj, action.column or ""):
             fn = None  # a statement kept before it names the column: it must run before the rename or drop
+        if action.kind == "rename_column" and _bound_by_name(cat, obj, action.column or ""):
+            fn = None  # a view, trigger or checked function body names it: they must be created before the rename
         if fn is None or not fn(cat, stmt, obj, action):
             kept.append(action.text)
             if action.kind in ("rename_column", "drop_column"):
@@ -132,6 +134,37 @@ def _types_used(cat: Catalog, actions: list[AlterAction]) -> set[str]:
 def _kept_children(cat: Catalog, obj: Obj) -> list[Obj]:
     kids = (cat.objects.get(k) for k in sorted(cat.children.get(obj.key, ())))
     return [c for c in kids if c is not None and c.kind == "statement"]
+
+
+_CHECKED_BODY = re.compile(r"\blanguage\s+'?sql\b|\bbegin\s+atomic\b", re.I)
+
+
+def _bound_by_name(cat: Catalog, obj: Obj, name: str) -> bool:
+    """Whether a view, a trigger or a checked function body created so far names column ``name`` of ``obj``.
+
+    PostgreSQL binds those to the column itself (a view's columns, a trigger's ``UPDATE OF`` and
+    ``WHEN``, a SQL function's body, validated when it is created), so the legacy chain survives the
+    rename; replayed after a folded rename, their text would name a column that no longer exists.
+    (plpgsql bodies are not checked when created and behave the same either way.)  Renames are
+    rare, so this looks through the catalog each time.
+    """
+    t = obj.table
+    if not name or t is None:
+        return False
+    column = re.compile(rf"(?<![\w$]){re.escape(name)}(?![\w$])", re.I)
+    table = re.compile(rf"(?<![\w$]){re.escape(t.name)}(?![\w$])", re.I)
+    for o in cat.objects.values():
+        if o.kind == "trigger":
+            uses = o.parent == obj.key
+        elif o.kind == "view":
+            uses = obj.key in o.extra_deps or table.search(o.text) is not None
+        elif o.kind == "function":
+            uses = _CHECKED_BODY.search(o.text) is not None and table.search(o.text) is not None
+        else:
+            continue
+        if uses and column.search(o.text):
+            return True
+    return False
 
 
 def _named_by_kept(cat: Catalog, obj: Obj, name: str) -> bool:
