@@ -66,6 +66,48 @@ CASES: dict[str, tuple[list[list[str]], PlanDraw]] = {
          "ALTER TABLE tag ADD COLUMN other BIGINT REFERENCES tag(tag_key);",
          "CREATE TABLE late (id BIGSERIAL PRIMARY KEY, tag BIGINT REFERENCES tag (tag_key));"],
     ], PlanDraw(["0001_a.sql", "0002_b.sql"], [0, 1, 0], [])),
+    # A folded rename rewrites an index on the column; dropping or renaming the column again must still find it.
+    "index_on_a_renamed_column": ([
+        ["CREATE TABLE account (id BIGSERIAL PRIMARY KEY, rank INT, n INT, m INT);",
+         "CREATE INDEX idx_rank ON account (rank);", "CREATE INDEX idx_n ON account (n);",
+         "CREATE INDEX idx_m ON account (id) WHERE m > 0;"],
+        ["ALTER TABLE account RENAME rank TO alias;", "ALTER TABLE account DROP alias;",
+         "ALTER TABLE account RENAME n TO n2;", "ALTER TABLE account RENAME COLUMN n2 TO n3;",
+         "ALTER TABLE account RENAME m TO m2;", "ALTER TABLE account DROP COLUMN m2;"],
+    ], per_file(2)),
+    # A table is created calling a function; after rows were inserted a kept ALTER stops that, then the function
+    # is dropped: the drop stays too, after the ALTER (the function is emitted, then dropped).
+    "drop_of_a_function_a_table_called": ([
+        ["CREATE FUNCTION fn_1()\nRETURNS integer AS $fn$\nBEGIN\n    RETURN 1;\nEND;\n$fn$ LANGUAGE plpgsql;",
+         "CREATE FUNCTION fn_2() RETURNS integer LANGUAGE sql AS $$ SELECT 2 $$;"],
+        ["CREATE TABLE account (id BIGSERIAL PRIMARY KEY, rank INT DEFAULT fn_1(), n INT CHECK (n < fn_2() * 10));",
+         "INSERT INTO account (rank, n) VALUES (4, 1);", "ALTER TABLE account ALTER COLUMN rank SET DEFAULT 5;",
+         "ALTER TABLE account DROP COLUMN n;"],
+        ["DROP FUNCTION IF EXISTS fn_1();", "DROP FUNCTION fn_2;"],
+    ], PlanDraw(["0001_a.sql", "0002_b.sql"], [0, 1, 1], [])),
+    # A kept rename of a referenced column (a serial key; a seeded table's) renames it in other tables'
+    # foreign keys too: a table emitted after the rename (a later target) names the new column; one emitted
+    # before it keeps its key inline with the old name (a kept DROP COLUMN of the key's column may follow).
+    "foreign_key_before_kept_rename": ([
+        ["CREATE TABLE item (id BIGSERIAL PRIMARY KEY, parent BIGINT REFERENCES item(id));",
+         "CREATE TABLE owner (k INT PRIMARY KEY);", "INSERT INTO owner (k) VALUES (1);",
+         ("CREATE TABLE note (id BIGSERIAL PRIMARY KEY, ref BIGINT REFERENCES item(id), o INT REFERENCES owner(k), "
+          "r2 BIGINT, CONSTRAINT fk_r2 FOREIGN KEY (r2) REFERENCES item (id));"),
+         "CREATE TABLE gone (id BIGSERIAL PRIMARY KEY, r BIGINT REFERENCES item(id));",
+         "INSERT INTO gone (r) VALUES (NULL);", "ALTER TABLE gone DROP COLUMN r;"],
+        ["CREATE TABLE late (id BIGSERIAL PRIMARY KEY, ref BIGINT REFERENCES item(id), o INT REFERENCES owner (k));"],
+        ["ALTER TABLE item RENAME COLUMN id TO item_key;", "ALTER TABLE owner RENAME k TO owner_key;",
+         "CREATE TABLE last (i BIGINT REFERENCES item(item_key), o INT REFERENCES owner(owner_key));"],
+    ], PlanDraw(["0001_a.sql", "0002_b.sql"], [0, 1, 0], [])),
+    # ... and in the foreign keys of kept statements (NOT VALID, after rows), as they land before or after it.
+    "kept_foreign_key_before_kept_rename": ([
+        ["CREATE TABLE item (id BIGSERIAL PRIMARY KEY);", "CREATE TABLE pre (id BIGSERIAL PRIMARY KEY, r BIGINT);",
+         "ALTER TABLE pre ADD CONSTRAINT fk_pre FOREIGN KEY (r) REFERENCES item(id) NOT VALID;"],
+        ["CREATE TABLE note (id BIGSERIAL PRIMARY KEY, r BIGINT);", "INSERT INTO note DEFAULT VALUES;",
+         "ALTER TABLE note ADD COLUMN t BIGINT REFERENCES item (id);",
+         "ALTER TABLE note ADD CONSTRAINT fk_r FOREIGN KEY (r) REFERENCES item(id) NOT VALID;"],
+        ["ALTER TABLE item RENAME COLUMN id TO item_key;"],
+    ], PlanDraw(["0001_a.sql", "0002_b.sql"], [0, 1, 0], [])),
     # Renaming a referenced column renames it in the foreign keys that name it.
     "rename_referenced_column": ([
         ["CREATE TABLE a (id INT PRIMARY KEY, code TEXT UNIQUE, n INT, UNIQUE (id, n));",
@@ -153,3 +195,28 @@ def test_fixed_case_builds_the_legacy_schema(pg_server, case: str):
     if not pd.assign:
         pd = PlanDraw(pd.targets, [0] * len(files), pd.overrides)
     assert check_case(pg_server, files, pd, say=lambda _: None, overrides=OVERRIDES.get(case, {})) == "equal"
+
+
+def test_renamed_reference_follows_the_plan_as_it_changes():
+    """Where a key lands relative to a kept rename decides the name it uses; an incremental re-layout agrees."""
+    from .core.helpers import body, consolidate
+
+    a, b, c = "20250101000001_a.sql", "20250101000002_b.sql", "20250101000003_c.sql"
+    files = {a: "CREATE TABLE item (id BIGSERIAL PRIMARY KEY);",
+             b: "CREATE TABLE note (id BIGSERIAL PRIMARY KEY, ref BIGINT REFERENCES item(id));\n"
+                "INSERT INTO note (ref) VALUES (NULL);\n"
+                "ALTER TABLE note ADD CONSTRAINT fk_2 FOREIGN KEY (ref) REFERENCES item(id) NOT VALID;",
+             c: "ALTER TABLE item RENAME COLUMN id TO item_key;"}
+    cons = consolidate(files, {"0001_x.sql": [a, b, c], "0002_y.sql": []})
+    rename = next(k for k in cons.catalog.objects if k.startswith("statement:") and "RENAME" in cons.catalog.objects[k].text)
+    first = body(cons, "0001_x.sql")
+    assert first.count("REFERENCES item(id)") == 2 and "item(item_key)" not in first
+    cons.assign(b, "0002_y.sql")  # the table and its kept key now come after the rename
+    second = body(cons, "0002_y.sql")
+    assert second.count("REFERENCES item(item_key)") == 2 and "item(id)" not in second
+    cons.assign(b, "0001_x.sql")
+    cons.override(rename, "0002_y.sql")  # only the rename moves: everything before it keeps the old name
+    first = body(cons, "0001_x.sql")
+    assert first.count("REFERENCES item(id)") == 2 and "item_key" not in first
+    fresh = consolidate(files, {"0001_x.sql": [a, b, c], "0002_y.sql": []}, overrides={rename: "0002_y.sql"})
+    assert [f.text for f in cons.render_all()] == [f.text for f in fresh.render_all()]

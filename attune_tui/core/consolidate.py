@@ -12,7 +12,15 @@ from dataclasses import dataclass, field
 from .catalog import Catalog
 from .diagnostics import Diagnostic
 from .gc_pause import collector_paused
-from .layout import Deps, Layout, Piece, place, render_piece
+from .layout import (
+    Deps,
+    Layout,
+    Piece,
+    column_renames,
+    place,
+    renames_to_undo,
+    render_piece,
+)
 from .loader import History, Migration
 from .plan import YAML_TARGET, Plan
 from .replay import replay
@@ -50,7 +58,9 @@ class Consolidation:
             self.deps = Deps(self.catalog)
         self._order = {m.name: i for i, m in enumerate(history.migrations)}
         self._layout: Layout | None = None
-        self._rendered: dict[tuple[str, frozenset[str]], str] = {}
+        self._rendered: dict[tuple[str, frozenset[str], tuple], str] = {}
+        self._renames: dict[str, list[tuple[str, str, str]]] | None = None  # table key → its kept column renames
+        self._positions: tuple[Layout | None, dict[str, tuple[int, int]]] = (None, {})
         self._texts = {m.name: m.text for m in history.migrations}
         self._order_cache: dict = {}
         self._previous: Layout | None = None
@@ -116,8 +126,8 @@ class Consolidation:
         lines = header + [""] if pieces else header
         emitted: list[EmittedPiece] = []
         prev: Piece | None = None
-        for p in pieces:
-            text = self._text(p, layout)
+        for n, p in enumerate(pieces):
+            text = self._text(p, layout, (i, n))
             lead = _lead(p)
             block = (lead + "\n" if lead else "") + text
             if prev is not None and not self._adjacent(prev, p):
@@ -142,13 +152,22 @@ class Consolidation:
     def render_all(self) -> list[EmittedFile]:
         return [self.render(t.file) for t in self.plan.targets]
 
-    def _text(self, p: Piece, layout: Layout) -> str:
+    def _text(self, p: Piece, layout: Layout, here: tuple[int, int]) -> str:
         split = frozenset(layout.split.get(p.obj.key, ())) if p.fk is None and p.obj.table is not None else frozenset()
-        ck = (p.id, split)
+        if self._renames is None:
+            self._renames = column_renames(self.catalog)
+        undo = renames_to_undo(self.catalog, self.deps, self._renames, p, lambda k: self._position(k, layout) > here)
+        ck = (p.id, split, undo)
         text = self._rendered.get(ck)
         if text is None:
-            text = self._rendered[ck] = render_piece(p, set(split))
+            text = self._rendered[ck] = render_piece(p, set(split), undo)
         return text
+
+    def _position(self, piece_id: str, layout: Layout) -> tuple[int, int]:
+        """(target, index) where a piece is emitted in this layout; (-1, -1) when nowhere."""
+        if self._positions[0] is not layout:
+            self._positions = (layout, {q.id: (t, n) for t, ps in enumerate(layout.targets) for n, q in enumerate(ps)})
+        return self._positions[1].get(piece_id, (-1, -1))
 
     def target_of(self, object_key: str) -> str | None:
         i = self.layout.placed.get(object_key)

@@ -14,13 +14,14 @@ from __future__ import annotations
 import functools
 import heapq
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from .catalog import Catalog, Obj
 from .diagnostics import Diagnostic
 from .names import quote_ident
 from .plan import Plan
+from .rules import rename_referenced
 from .statements import key
 from .tabledef import constraint_name, table_constraint_name
 
@@ -209,6 +210,71 @@ def _kept_rename(cat: Catalog, ref: Obj, body: str) -> str | None:
                 re.search(rf"\brename\s+(?:column\s+)?\S+\s+to\s+\"?{re.escape(n)}\b", c.text, re.I) for n in missing):
             found = c
     return found.key if found is not None else None
+
+
+def kept_column_renames(cat: Catalog, table: str) -> list[tuple[str, str, str]]:
+    """The kept ``RENAME COLUMN``s of a table: (statement key, old name, new name), in chain order."""
+    found = []
+    for ck in cat.children.get(table, ()):
+        c = cat.objects.get(ck)
+        if c is not None and c.kind == "statement" and c.origin.kind == "alter_table":
+            found += [(c.seq, ck, a.column, a.new_name) for a in c.origin.detail.actions
+                      if a.kind == "rename_column" and a.column and a.new_name]
+    return [(k, old, new) for _, k, old, new in sorted(found)]
+
+
+def _renamed_columns(cat: Catalog, obj: Obj, fk: ForeignKey) -> bool:
+    """Whether the columns a key names are columns of the referenced CREATE TABLE, renamed by kept renames
+    (then the key can be written anywhere after that table, with the names the columns have there)."""
+    t, ref = obj.table, cat.objects[fk.ref].table
+    assert t is not None and ref is not None
+    if fk.column is not None:
+        col = t.column(fk.column)
+        body = next((c.body for c in col.clauses if c.kind == "references"), "") if col is not None else ""
+    else:
+        body = t.constraints[fk.constraint or 0].body
+    m = _REF_COLUMNS.search(body)
+    if m is None:
+        return False
+    names = [n.strip() for n in m.group(1).split(",")]
+    names = [n[1:-1] if n.startswith('"') else n.lower() for n in names]
+    for _, old, new in reversed(kept_column_renames(cat, fk.ref)):
+        names = [old if n == new else n for n in names]
+    return all(ref.column(n) is not None for n in names)
+
+
+def column_renames(cat: Catalog) -> dict[str, list[tuple[str, str, str]]]:
+    """:func:`kept_column_renames` of every table that has some (most histories have none)."""
+    # A kept column rename marks its table as reshaped (rules.alter_table): only those need looking at.
+    return {t: r for t in sorted(cat.reshaped) if (r := kept_column_renames(cat, t))}
+
+
+def renames_to_undo(cat: Catalog, deps: Deps, renames: dict[str, list[tuple[str, str, str]]], p: Piece,
+                    emitted_after: Callable[[str], bool]) -> tuple[tuple[str, str, str], ...]:
+    """(table, old, new) of the kept column renames, emitted after ``p``, that its REFERENCES lists must undo.
+
+    The catalog names referenced columns by their final names (rules: a kept rename renames them in
+    other tables' keys and in kept statements); a piece emitted before such a rename names them as
+    they are called there.  Newest first, the order to undo them in.  ``renames``: :func:`column_renames`.
+    """
+    if not renames:
+        return ()
+    obj = p.obj
+    if p.fk is not None:
+        refs: list[str] = [p.fk.ref]
+    elif obj.table is not None:
+        refs = [fk.ref for fk in deps.fks.get(obj.key, ())]
+    elif obj.kind == "statement":
+        refs = deps.hard.get(obj.key, [])
+    else:
+        return ()
+    out = []
+    for ref in dict.fromkeys(r for r in refs if r in renames):
+        rt = cat.objects[ref].table
+        for rk, old, new in reversed(renames[ref]):
+            if rt is not None and emitted_after(rk):
+                out.append((rt.name, old, new))
+    return tuple(out)
 
 
 def compute_homes(cat: Catalog, plan: Plan, deps: Deps | None = None,
@@ -422,6 +488,13 @@ def _contribution(cat: Catalog, deps: Deps, k: str, placed: dict[str, int], name
         if (placed[anchor], ref.seq) <= (t, obj.seq):
             main.deps.extend(d for d in dict.fromkeys((fk.ref, anchor)) if placed[d] == t)
             continue
+        if anchor != fk.ref and (placed[fk.ref], cat.objects[fk.ref].seq) <= (t, obj.seq) and _renamed_columns(cat, obj, fk):
+            # Its table comes before the kept rename: the key stays inline and names the columns as they are
+            # called there (rendering undoes the renames emitted after it), so kept statements between the
+            # table and the rename (a DROP or RENAME of the key's own column) still find the key.
+            if placed[fk.ref] == t:
+                main.deps.append(fk.ref)
+            continue
         fid = _fk_id(fk)
         out.split.add(fid)
         rt = placed[anchor]
@@ -508,7 +581,15 @@ def _order(pieces: list[Piece], found: list[Diagnostic], name: str) -> list[Piec
 
 # --- rendering ------------------------------------------------------------
 
-def render_piece(p: Piece, split: set[str]) -> str:
+def render_piece(p: Piece, split: set[str], undo: tuple[tuple[str, str, str], ...] = ()) -> str:
+    """The piece's SQL; ``undo`` (from :func:`renames_to_undo`) gives referenced columns their names there."""
+    text = _render(p, split)
+    for table, old, new in undo:
+        text = rename_referenced(text, table, new, old)
+    return text
+
+
+def _render(p: Piece, split: set[str]) -> str:
     obj = p.obj
     if p.fk is not None:
         return _render_fk(obj, p.fk)

@@ -16,7 +16,7 @@ from typing import Callable
 from .catalog import Catalog, EnumState, Obj, TableState
 from .classify import AlterAction, AlterTable, AlterType, CommentDef, DropDef, EnumDef, TableCreate
 from .statements import Statement, key
-from .names import make_object_name
+from .names import make_object_name, qualified_name, quote_ident
 from .tabledef import Clause, Column, TableConstraint, constraint_name, table_constraint_name
 
 Rule = Callable[[Catalog, Statement], None]
@@ -106,6 +106,8 @@ def alter_table(cat: Catalog, stmt: Statement) -> None:
             kept.append(action.text)
             if action.kind in ("rename_column", "drop_column"):
                 cat.reshaped.add(obj.key)
+            if action.kind == "rename_column" and action.column and action.new_name:
+                _rename_in_referrers(cat, obj, action.column, action.new_name)
     for dep in stmt.depends:
         cat.referrers.setdefault(dep.split(":", 1)[1], set()).add(obj.key)
     if kept:
@@ -219,7 +221,7 @@ def drop_column(cat: Catalog, stmt: Statement, obj: Obj, a: AlterAction) -> bool
         c = cat.objects.get(child)
         if c is None:
             continue
-        if c.kind == "index" and a.column in c.origin.detail.idents:
+        if c.kind == "index" and a.column in _index_idents(c):
             cat.remove(child)
         elif c.kind == "comment" and child == key("comment", key("column", f"{t.name}.{a.column}")):
             cat.remove(child)
@@ -396,7 +398,7 @@ def rename_column(cat: Catalog, stmt: Statement, obj: Obj, a: AlterAction) -> bo
     t.constraints = [_rename_in_constraint(t, c, old, new) for c in t.constraints]
     for child in cat.children.get(obj.key, ()):
         c = cat.objects.get(child)
-        if c is not None and c.kind == "index" and old in c.origin.detail.idents:
+        if c is not None and c.kind == "index" and old in _index_idents(c):
             c.text = rename_identifier(c.text, old, new, after=r"\bon\b")
             c.touch(stmt, f"column {old} renamed to {new} by {stmt.where}")
     ck = key("comment", key("column", f"{t.name}.{old}"))
@@ -409,6 +411,20 @@ def rename_column(cat: Catalog, stmt: Statement, obj: Obj, a: AlterAction) -> bo
         cat.children[obj.key].add(cobj.key)
     obj.touch(stmt, f"column {old} renamed to {new} by {stmt.where}: final name used")
     return True
+
+
+def _index_idents(index: Obj) -> frozenset[str]:
+    """The identifiers an index uses now: as parsed, or, once a folded column rename rewrote its text, read
+    from that text (the parse is shared with the cache, so it is never edited), so that a later drop or
+    rename of the renamed column still finds the index."""
+    if index.text == index.origin.text:
+        return index.origin.detail.idents
+    from .lexer import tokenize
+
+    toks = tokenize(index.text)
+    i = next(n for n, t in enumerate(toks) if t.is_word("on"))
+    _, k = qualified_name(toks, i + 1 + (1 if i + 1 < len(toks) and toks[i + 1].is_word("only") else 0))
+    return frozenset(t.value for t in toks[k:] if t.name is not None)
 
 
 def _rename_referenced(rt: TableState, table: str, old: str, new: str) -> None:
@@ -433,6 +449,51 @@ def _rename_referenced(rt: TableState, table: str, old: str, new: str) -> None:
                 rt.constraints[i] = TableConstraint(con.name, con.kind, text, body, con.columns, con.ref_table,
                                                     con.idents, con.lead, con.trail, con.blank_before)
                 rt.modified = True
+
+
+def _rename_in_referrers(cat: Catalog, obj: Obj, old: str, new: str) -> None:
+    """A kept rename of a column: foreign keys of other tables, and kept statements, name it by its new name.
+
+    PostgreSQL renames the column in every foreign key that names it.  The catalog keeps the final
+    name, as a folded rename does; where a key is emitted before the kept rename, rendering gives
+    it back the old name (layout).  The table's own keys and statements stay as written: they are
+    emitted with it, before the rename, which renames them.
+    """
+    t = obj.table
+    assert t is not None
+    for rk in sorted(cat.referrers.get(t.name, set()) - {obj.key}):
+        r = cat.objects.get(rk)
+        if r is not None and r.table is not None:
+            untouched = not r.table.modified
+            _rename_referenced(r.table, t.name, old, new)
+            if untouched:  # still emitted from its text, byte for byte where the old names come back
+                r.text = rename_referenced(r.text, t.name, old, new)
+                r.table.modified = False
+    for s in _kept_users(cat, obj.key):
+        s.text = rename_referenced(s.text, t.name, old, new)
+
+
+def rename_referenced(text: str, table: str, old: str, new: str) -> str:
+    """Rename column ``old`` where ``text`` lists it after ``REFERENCES table (``, and nowhere else."""
+    from .lexer import tokenize
+
+    if "references" not in text.lower():
+        return text
+    toks = tokenize(text)
+    out, pos, i = [], 0, 0
+    while i < len(toks):
+        if toks[i].is_word("references"):
+            name, j = qualified_name(toks, i + 1)
+            if name == table and j < len(toks) and toks[j].kind == "punct" and toks[j].value == "(":
+                while j < len(toks) and not (toks[j].kind == "punct" and toks[j].value == ")"):
+                    if toks[j].name == old:
+                        out.append(text[pos : toks[j].start] + quote_ident(new))
+                        pos = toks[j].end
+                    j += 1
+            i = j
+        i += 1
+    out.append(text[pos:])
+    return "".join(out)
 
 
 def _owns_sequence(col: Column) -> bool:
@@ -484,11 +545,20 @@ def rename_identifier(text: str, old: str, new: str, after: str | None = None) -
 
 def _drop_objects(cat: Catalog, stmt: Statement, d: DropDef) -> None:
     users = [u for k in d.keys for u in _kept_users(cat, k)]
-    if users:
-        # A statement kept verbatim needs what this drops: both stay, in order, and the drop runs after them.
-        obj = keep(cat, stmt, f"drops what a statement kept as is uses ({users[0].key})")
+    funcs: list[str] = []
+    if d.kind == "function" and not d.cascade:
+        funcs = [k for k in d.keys if k in cat.objects]
+        funcs += [fs[0].key for n in d.by_name if len(fs := cat.functions_named(n)) == 1]
+    callers = _tables_calling(cat, funcs)
+    if users or callers:
+        # A statement kept verbatim needs what this drops, or a table is created calling the function and a kept
+        # statement (an ALTER after rows were inserted) stops that later: both stay, in order, the drop after them.
+        why = (f"drops what a statement kept as is uses ({users[0].key})" if users else
+               f"drops a function {callers[0].key} is created calling (a statement kept as is stops that later)")
+        obj = keep(cat, stmt, why)
         obj.extra_deps.update(cat.aliases.get(k, k) for k in d.keys)
-        obj.extra_deps.update(u.key for u in users)
+        obj.extra_deps.update(funcs)
+        obj.extra_deps.update(u.key for u in users + callers)
         return
     missing = []
     for k in d.keys:
@@ -513,6 +583,27 @@ def _drop_objects(cat: Catalog, stmt: Statement, d: DropDef) -> None:
         keep(cat, stmt, f"drops {', '.join(missing)}, which this history does not create (or not unambiguously)")
     else:
         consume(cat, stmt, f"drop of {', '.join(d.keys + d.by_name)}: left out with what it dropped")
+
+
+def _tables_calling(cat: Catalog, funcs: list[str]) -> list[Obj]:
+    """Tables whose folded CREATE TABLE calls one of these functions (in a default or a check).
+
+    Without CASCADE the legacy drop succeeded, so nothing used the function then: a table that still
+    does had that use removed by a statement kept as is, which only happens to a table with rows or a
+    kept column rename or drop.
+    """
+    if not funcs:
+        return []
+    names = "|".join(sorted({re.escape(f.split(":", 1)[1].split("(", 1)[0]) for f in funcs}))
+    call = re.compile(rf"(?<![\w$])(?:{names})\s*\(", re.IGNORECASE)
+    out = []
+    for k in sorted(cat.seeded | cat.reshaped):
+        t = cat.objects[k].table if k in cat.objects else None
+        texts = [c.text for col in t.columns for c in col.clauses if c.kind != "references"] if t is not None else []
+        texts += [c.text for c in t.constraints if c.kind == "check"] if t is not None else []
+        if any(call.search(x) for x in texts):
+            out.append(cat.objects[k])
+    return out
 
 
 def _kept_users(cat: Catalog, k: str) -> list[Obj]:
