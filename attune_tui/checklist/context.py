@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import ExitStack
-from typing import Any
+from typing import Any, Self
 
 from ..core.consolidate import Consolidation
 from ..core.loader import History, Migration, load_history
@@ -57,7 +57,7 @@ class RunContext:
         self.background: dict[str, Any] = {}
         self.closing = threading.Event()
 
-    def __enter__(self) -> "RunContext":
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -190,9 +190,29 @@ class RunContext:
 
     def model(self, which: str, rep: Reporter | None = None) -> Any:
         """The introspected schema of the "legacy" or "new" database (taken once, before data is loaded)."""
-        from ..db.introspect import introspect
+        return self._snapshot(which, rep)[0]
 
-        def take() -> Any:
+    def fingerprint(self, rep: Reporter | None = None) -> str:
+        """The server-side digest of ``model("new")``'s catalog rows, taken in the same session as the model.
+
+        What the upgrade simulation compares each replayed database with first.
+        """
+        digest = self._snapshot("new", rep)[1]
+        assert digest is not None
+        return digest
+
+    def _snapshot(self, which: str, rep: Reporter | None) -> tuple[Any, str | None]:
+        from ..db.connect import connect
+        from ..db.introspect import introspect_on, schema_fingerprint
+
+        def take() -> tuple[Any, str | None]:
             uri = self.legacy_db(rep) if which == "legacy" else self.new_db(rep)
-            return introspect(uri)
+            with connect(uri) as conn:
+                return introspect_on(conn), schema_fingerprint(conn) if which == "new" else None
         return self.once(f"model:{which}", take)
+
+    def fresh_history(self, rep: Reporter | None = None) -> list[Any]:
+        """``_sqlx_migrations`` of the database the consolidated chain built: what a rebaselined one must hold."""
+        from ..db.history import read_history
+
+        return self.once("fresh_history", lambda: read_history(self.new_db(rep)))

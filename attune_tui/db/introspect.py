@@ -18,9 +18,11 @@ internal triggers, ownership and privileges (as ``pg_dump --no-owner --no-privil
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
+
+import psycopg
 
 from .connect import connect, translated
 from .errors import DatabaseError
@@ -50,11 +52,8 @@ def _descr(alias: str, catalog: str, oid: str, sub: str = "0") -> str:
             f"AND {alias}.classoid = '{catalog}'::regclass AND {alias}.objsubid = {sub}")
 
 
-def _query(version: int) -> str:
-    """The one catalog query; ``version`` (server_version_num) picks catalog columns that exist."""
-    body = ("CASE WHEN p.prosqlbody IS NOT NULL THEN pg_get_function_sqlbody(p.oid) ELSE p.prosrc END"
-            if version >= 140000 else "p.prosrc")
-    not_null_con = "AND con.contype <> 'n'" if version >= 180000 else ""
+def _with() -> str:
+    """The common table expressions every family reads: schemas, relations, tables, owned sequences."""
     return f"""
 WITH ns AS (
   SELECT n.oid, n.nspname FROM pg_namespace n
@@ -74,12 +73,22 @@ WITH ns AS (
   FROM pg_depend d JOIN pg_class s ON s.oid = d.objid AND s.relkind = 'S'
   WHERE d.classid = 'pg_class'::regclass AND d.refclassid = 'pg_class'::regclass
     AND d.deptype IN ('a', 'i') AND d.refobjsubid > 0
-)
-SELECT json_build_object(
-'schema', (SELECT json_agg(json_build_array(nspname, dd.description)) FROM ns {_descr('dd', 'pg_namespace', 'ns.oid')}),
-'extension', (SELECT json_agg(json_build_array(e.extname, n.nspname, e.extversion))
-              FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace),
-'type', (SELECT json_agg(json_build_array(
+)"""
+
+
+def _families(version: int) -> list[tuple[str, str, str]]:
+    """Each object family as (name, row expression, FROM clause): one JSON array per catalog object.
+
+    ``version`` (server_version_num) picks catalog columns that exist.
+    """
+    body = ("CASE WHEN p.prosqlbody IS NOT NULL THEN pg_get_function_sqlbody(p.oid) ELSE p.prosrc END"
+            if version >= 140000 else "p.prosrc")
+    not_null_con = "AND con.contype <> 'n'" if version >= 180000 else ""
+    return [
+        ("schema", "json_build_array(nspname, dd.description)", f"ns {_descr('dd', 'pg_namespace', 'ns.oid')}"),
+        ("extension", "json_build_array(e.extname, n.nspname, e.extversion)",
+         "pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace"),
+        ("type", """json_build_array(
             ns.nspname, t.typname, t.typtype,
             (SELECT json_agg(e.enumlabel ORDER BY e.enumsortorder) FROM pg_enum e WHERE e.enumtypid = t.oid),
             CASE WHEN t.typtype = 'd' THEN format_type(t.typbasetype, t.typtypmod) END,
@@ -90,18 +99,18 @@ SELECT json_build_object(
             END,
             (SELECT json_agg(c.conname || ' ' || pg_get_constraintdef(c.oid) ORDER BY c.conname)
              FROM pg_constraint c WHERE c.contypid = t.oid AND c.contype = 'c'),
-            dd.description))
-         FROM pg_type t JOIN ns ON ns.oid = t.typnamespace LEFT JOIN pg_type bt ON bt.oid = t.typbasetype
+            dd.description)""",
+         f"""pg_type t JOIN ns ON ns.oid = t.typnamespace LEFT JOIN pg_type bt ON bt.oid = t.typbasetype
          {_descr('dd', 'pg_type', 't.oid')}
-         WHERE t.typtype IN ('e', 'd') AND {_not_ext('pg_type', 't.oid')}),
-'relation', (SELECT json_agg(json_build_array(
+         WHERE t.typtype IN ('e', 'd') AND {_not_ext('pg_type', 't.oid')}"""),
+        ("relation", """json_build_array(
             schema, name, relkind, relpersistence, relrowsecurity, relforcerowsecurity, reloptions,
             dd.description,
-            CASE WHEN relkind IN ('v', 'm') THEN pg_get_viewdef(rel.oid) END))
-         FROM rel {_descr('dd', 'pg_class', 'rel.oid')} WHERE relkind IN ('r', 'p', 'f', 'v', 'm')),
-'column', (SELECT json_agg(json_build_array(
-            schema, tname, attname, pos, typ, attnotnull, def, attidentity, attgenerated, coll, comment))
-         FROM (SELECT tab.schema, tab.name AS tname, a.attname,
+            CASE WHEN relkind IN ('v', 'm') THEN pg_get_viewdef(rel.oid) END)""",
+         f"rel {_descr('dd', 'pg_class', 'rel.oid')} WHERE relkind IN ('r', 'p', 'f', 'v', 'm')"),
+        ("column", ("json_build_array(schema, tname, attname, pos, typ, attnotnull, def, attidentity, "
+                    "attgenerated, coll, comment)"),
+         f"""(SELECT tab.schema, tab.name AS tname, a.attname,
             row_number() OVER (PARTITION BY a.attrelid ORDER BY a.attnum) AS pos,
             format_type(a.atttypid, a.atttypmod) AS typ, a.attnotnull,
             -- a plain default cannot name a column, so it needs no relation (which is slow to open)
@@ -115,43 +124,63 @@ SELECT json_build_object(
          FROM pg_attribute a JOIN tab ON tab.oid = a.attrelid JOIN pg_type t ON t.oid = a.atttypid
          LEFT JOIN pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum
          {_descr('dd', 'pg_class', 'a.attrelid', 'a.attnum')}
-         WHERE a.attnum > 0 AND NOT a.attisdropped) cols),
-'constraint', (SELECT json_agg(json_build_array(
+         WHERE a.attnum > 0 AND NOT a.attisdropped) cols"""),
+        ("constraint", """json_build_array(
             tab.schema, tab.name, con.conname, con.contype, pg_get_constraintdef(con.oid),
             fr.schema || '.' || fr.name,
             con.confdeltype, con.confupdtype, con.condeferrable, con.condeferred, con.convalidated,
-            dd.description))
-         FROM pg_constraint con JOIN tab ON tab.oid = con.conrelid LEFT JOIN rel fr ON fr.oid = con.confrelid
+            dd.description)""",
+         f"""pg_constraint con JOIN tab ON tab.oid = con.conrelid LEFT JOIN rel fr ON fr.oid = con.confrelid
          {_descr('dd', 'pg_constraint', 'con.oid')}
-         WHERE con.contypid = 0 {not_null_con}),
-'index', (SELECT json_agg(json_build_array(
+         WHERE con.contypid = 0 {not_null_con}"""),
+        ("index", """json_build_array(
             r.schema, ic.relname, r.name, am.amname, i.indisunique, pg_get_indexdef(i.indexrelid),
-            pg_get_expr(i.indpred, i.indrelid), dd.description, r.relkind))
-         FROM pg_index i JOIN rel r ON r.oid = i.indrelid JOIN pg_class ic ON ic.oid = i.indexrelid
+            pg_get_expr(i.indpred, i.indrelid), dd.description, r.relkind)""",
+         f"""pg_index i JOIN rel r ON r.oid = i.indrelid JOIN pg_class ic ON ic.oid = i.indexrelid
          JOIN pg_am am ON am.oid = ic.relam {_descr('dd', 'pg_class', 'i.indexrelid')}
          WHERE NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid
-                           AND c.conrelid = i.indrelid AND c.contype IN ('p', 'u', 'x'))),
-'sequence', (SELECT json_agg(json_build_array(
+                           AND c.conrelid = i.indrelid AND c.contype IN ('p', 'u', 'x'))"""),
+        ("sequence", """json_build_array(
             r.schema, r.name, format_type(s.seqtypid, NULL), s.seqstart, s.seqincrement, s.seqmin, s.seqmax,
             s.seqcache, s.seqcycle,
-            ot.schema || '.' || ot.name || '.' || at.attname, o.how, dd.description))
-         FROM pg_sequence s JOIN rel r ON r.oid = s.seqrelid LEFT JOIN owned o ON o.seq = s.seqrelid
+            ot.schema || '.' || ot.name || '.' || at.attname, o.how, dd.description)""",
+         f"""pg_sequence s JOIN rel r ON r.oid = s.seqrelid LEFT JOIN owned o ON o.seq = s.seqrelid
          LEFT JOIN rel ot ON ot.oid = o.rel LEFT JOIN pg_attribute at ON at.attrelid = o.rel AND at.attnum = o.att
-         {_descr('dd', 'pg_class', 'r.oid')}),
-'function', (SELECT json_agg(json_build_array(
+         {_descr('dd', 'pg_class', 'r.oid')}"""),
+        ("function", f"""json_build_array(
             ns.nspname, p.proname, oidvectortypes(p.proargtypes), p.prokind,
             pg_get_function_arguments(p.oid), pg_get_function_result(p.oid), l.lanname, p.provolatile,
             p.proisstrict, p.prosecdef, p.proleakproof, p.proparallel, p.proconfig, {body},
-            dd.description))
-         FROM pg_proc p JOIN ns ON ns.oid = p.pronamespace JOIN pg_language l ON l.oid = p.prolang
+            dd.description)""",
+         f"""pg_proc p JOIN ns ON ns.oid = p.pronamespace JOIN pg_language l ON l.oid = p.prolang
          {_descr('dd', 'pg_proc', 'p.oid')}
-         WHERE {_not_ext('pg_proc', 'p.oid')}),
-'trigger', (SELECT json_agg(json_build_array(
+         WHERE {_not_ext('pg_proc', 'p.oid')}"""),
+        ("trigger", """json_build_array(
             r.schema, r.name, tg.tgname, pg_get_triggerdef(tg.oid), tg.tgenabled,
-            dd.description, r.relkind))
-         FROM pg_trigger tg JOIN rel r ON r.oid = tg.tgrelid {_descr('dd', 'pg_trigger', 'tg.oid')} WHERE NOT tg.tgisinternal)
-)
-"""
+            dd.description, r.relkind)""",
+         (f"pg_trigger tg JOIN rel r ON r.oid = tg.tgrelid {_descr('dd', 'pg_trigger', 'tg.oid')} "
+          "WHERE NOT tg.tgisinternal")),
+    ]
+
+
+def _query(version: int) -> str:
+    """The one catalog query: a JSON object holding each family's rows as an array."""
+    parts = ",\n".join(f"'{name}', (SELECT json_agg({row}) FROM {source})" for name, row, source in _families(version))
+    return f"{_with()}\nSELECT json_build_object(\n{parts}\n)"
+
+
+def _fingerprint_query(version: int) -> str:
+    """A SHA-256 over exactly the rows ``_query`` returns, each family's rows sorted.
+
+    Sorted because catalog order differs between databases that went through
+    different histories; the rows themselves hold names, never OIDs, so equal
+    fingerprints mean equal rows and hence equal models.
+    """
+    parts = " || ".join(
+        f"(SELECT '{name}' || E'\\n' || coalesce(string_agg(r, E'\\n' ORDER BY r COLLATE \"C\"), '') || E'\\n' "
+        f"FROM (SELECT ({row})::text AS r FROM {source}) {name}_rows)"
+        for name, row, source in _families(version))
+    return f"{_with()}\nSELECT encode(sha256(convert_to({parts}, 'UTF8')), 'hex')"
 
 
 def _q(*parts: str) -> str:
@@ -285,20 +314,42 @@ def _objects(data: dict[str, Any]) -> list[SchemaObject]:
     return out
 
 
+def _catalog_read(conn: psycopg.Connection[Any], query: Callable[[int], str]) -> Any:
+    """Run a catalog query as pg_dump reads: every name in every definition comes out schema-qualified.
+
+    The empty ``search_path`` is set for this transaction only, so the connection
+    can go on to run other SQL (the upgrade simulation rebaselines on it next).
+    """
+    version = conn.info.server_version
+    if version < MIN_VERSION:
+        raise DatabaseError(f"Comparing schemas needs PostgreSQL 12 or newer; the server at this URL runs "
+                            f"{conn.info.parameter_status('server_version') or version}.")
+    with translated("Reading the schema from pg_catalog"), conn.transaction():
+        conn.execute("SELECT pg_catalog.set_config('search_path', '', true)")
+        row = conn.execute(query(version)).fetchone()
+    assert row is not None
+    return row[0]
+
+
+def introspect_on(conn: psycopg.Connection[Any]) -> SchemaModel:
+    """The schema of the database ``conn`` is connected to (see the module doc for what is left out)."""
+    return SchemaModel.of(_objects(_catalog_read(conn, _query)))
+
+
 def introspect(uri: str) -> SchemaModel:
     """The schema of database ``uri`` (one connection, one catalog query); see the module doc for what is left out."""
     with connect(uri) as conn:
-        version = conn.info.server_version
-        if version < MIN_VERSION:
-            raise DatabaseError(f"Comparing schemas needs PostgreSQL 12 or newer; the server at this URL runs "
-                                f"{conn.info.parameter_status('server_version') or version}.")
-        with translated("Reading the schema from pg_catalog"):
-            # as pg_dump does: every name in every definition comes out schema-qualified,
-            # whatever search_path the database or role sets
-            conn.execute("SELECT pg_catalog.set_config('search_path', '', false)")
-            row = conn.execute(_query(version)).fetchone()
-    assert row is not None
-    return SchemaModel.of(_objects(row[0]))
+        return introspect_on(conn)
+
+
+def schema_fingerprint(conn: psycopg.Connection[Any]) -> str:
+    """A digest of everything ``introspect`` reads: equal digests mean equal models (no diff to compute).
+
+    Computed by the server from the same rows, so comparing a database with a
+    known one costs no transfer and no model building; when the digests differ,
+    ``introspect_on`` and ``diff_models`` say precisely how.
+    """
+    return str(_catalog_read(conn, _fingerprint_query))
 
 
 def introspect_all(uris: Sequence[str]) -> list[SchemaModel]:

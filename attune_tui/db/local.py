@@ -15,7 +15,17 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from .cluster import FAST_SETTINGS, Cluster, hand_over, initdb, postmaster_pid, run, scratch_cluster
+from . import initdb_cache
+from .cluster import (
+    FAST_SETTINGS,
+    Cluster,
+    hand_over,
+    initdb,
+    postmaster_pid,
+    run,
+    scratch_cluster,
+    stop_leftover,
+)
 from .errors import DatabaseError
 
 
@@ -40,17 +50,18 @@ def local_server() -> Iterator[Cluster]:
     with scratch_cluster() as cluster:
         cluster.bin_dir = bin_dir
         hand_over(cluster)
-        initdb(cluster, bin_dir)  # settings go on the command line below: initdb -c needs PostgreSQL 16
+        cached = initdb(cluster, bin_dir)  # settings go on the command line below: initdb -c needs PostgreSQL 16
         options = " ".join(["-h ''", f"-k '{cluster.pgdata}'", *(f"-c {s}" for s in FAST_SETTINGS)])
-        run(cluster, [str(bin_dir / "pg_ctl"), "-D", str(cluster.pgdata), "-l", str(cluster.pgdata / "log"),
-                      "-o", options, "-w", "-t", "60", "start"], "start the local PostgreSQL")
+        try:
+            run(cluster, [str(bin_dir / "pg_ctl"), "-D", str(cluster.pgdata), "-l", str(cluster.pgdata / "log"),
+                          "-o", options, "-w", "-t", "60", "start"], "start the local PostgreSQL")
+        except DatabaseError:
+            if cached is not None:  # the next start runs initdb again
+                initdb_cache.forget(cached)
+            raise
         cluster.pid = postmaster_pid(cluster.pgdata)
         cluster.uri = f"postgresql://postgres:@/postgres?host={cluster.pgdata}"
         try:
             yield cluster
         finally:
-            try:
-                run(cluster, [str(bin_dir / "pg_ctl"), "-D", str(cluster.pgdata), "-m", "fast", "-w", "stop"],
-                    "stop the local PostgreSQL")
-            except DatabaseError:
-                pass  # scratch_cluster signals the postmaster itself
+            stop_leftover(cluster.pgdata, cluster.pid, immediate=True)  # nothing in it is kept: no checkpoint

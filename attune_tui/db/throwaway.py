@@ -33,12 +33,26 @@ def is_throwaway(name: str) -> bool:
     return name.startswith(THROWAWAY_PREFIX)
 
 
+def _strategy(server: Server) -> sql.Composable:
+    """How PostgreSQL copies template0: file by file on servers we started, else the server's default.
+
+    The default (WAL_LOG, PostgreSQL 15+) writes every page of the template into
+    the WAL, about twice the server CPU of copying the files; FILE_COPY instead
+    forces two checkpoints, which cost nothing on our throwaway servers (fsync off)
+    but would on a server given by URL, possibly shared: it keeps its default.
+    """
+    if server.kind in ("embedded", "local") and server.version >= 150000:
+        return sql.SQL(" STRATEGY FILE_COPY")
+    return sql.SQL("")
+
+
 def create_database(server: Server, name: str) -> str:
     """Create the throwaway database ``name`` (from template0, so nothing leaks in) and return its URI."""
     if not is_throwaway(name):
         raise DatabaseError(f"Refusing to create database {name!r}: its name does not start with {THROWAWAY_PREFIX}.")
     with connect(server.admin_uri) as conn, translated(f"Creating database {name} on {server.where}"):
-        conn.execute(sql.SQL("CREATE DATABASE {} TEMPLATE template0 ENCODING 'UTF8'").format(sql.Identifier(name)))
+        conn.execute(sql.SQL("CREATE DATABASE {} TEMPLATE template0 ENCODING 'UTF8'{}").format(
+            sql.Identifier(name), _strategy(server)))
     return server.uri_for(name)
 
 

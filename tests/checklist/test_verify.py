@@ -163,7 +163,10 @@ def test_interrupting_verify_stops_its_server_and_leaves_nothing(tmp_path: Path)
     import os
     import signal
 
-    before = set(glob.glob("/tmp/attune-tui-pg-*"))
+    from attune_tui.db.cluster import scratch_parent
+
+    pattern = str(scratch_parent() / "attune-tui-pg-*")
+    before = set(glob.glob(pattern))
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     proc = subprocess.Popen([sys.executable, "-m", "attune_tui", "verify", "--server", "embedded"], cwd=ROOT, env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -171,7 +174,7 @@ def test_interrupting_verify_stops_its_server_and_leaves_nothing(tmp_path: Path)
     for line in proc.stderr:
         if "… Test on a fresh database" in line or "✓ Runtime data moved to YAML" in line:
             break
-    ours = set(glob.glob("/tmp/attune-tui-pg-*")) - before
+    ours = set(glob.glob(pattern)) - before
     assert len(ours) == 1, ours  # the server this verify started
     proc.send_signal(signal.SIGTERM)
     _, err = proc.communicate(timeout=60)

@@ -18,7 +18,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from attune_tui.core.loader import load_history
-from attune_tui.db.introspect import compare_schemas, introspect
+from attune_tui.db.connect import connect
+from attune_tui.db.introspect import compare_schemas, introspect, schema_fingerprint
 from attune_tui.db.schemadiff import (
     ATTRIBUTES,
     Difference,
@@ -110,6 +111,13 @@ def _tuples(diffs: list[Difference]) -> list[tuple[str, str, str | None, str | N
     return [(d.object, d.attribute, d.old, d.new) for d in diffs]
 
 
+def _fingerprint(uri: str) -> str:
+    with connect(uri) as conn:
+        digest = schema_fingerprint(conn)
+        assert conn.execute("SHOW search_path").fetchone() == ('"$user", public',)  # left as it was
+    return digest
+
+
 @pytest.fixture(scope="module")
 def scratch_db(pg_server) -> Iterator[str]:
     with throwaway_database(pg_server, "intro_changes") as uri:
@@ -127,11 +135,13 @@ def clean_db(scratch_db: str) -> str:
 def test_one_change_is_one_precise_difference(clean_db: str, case: str):
     schema, change, expected = CHANGES[case]
     query(clean_db, schema)
-    before = introspect(clean_db)
+    before, digest = introspect(clean_db), _fingerprint(clean_db)
     assert diff_models(before, introspect(clean_db)) == []  # reading twice is stable
+    assert _fingerprint(clean_db) == digest
     query(clean_db, change)
     after = introspect(clean_db)
     assert _tuples(diff_models(before, after)) == expected
+    assert _fingerprint(clean_db) != digest  # whatever introspection sees, the server's digest sees too
     # and the other way round: old and new swap, "exists" included
     assert _tuples(diff_models(after, before)) == [(o, a, n, p) for o, a, p, n in expected]
 
@@ -163,7 +173,9 @@ def test_same_schema_in_another_order_and_through_sqlx_has_no_differences(pg_ser
         order = [0, 5, 1, 2, 3, 6, 4, 8, 7]
         apply_chain(two, chain({f"{i + 1}_s.sql": SCHEMA[k] for i, k in enumerate(order)}))
         ma, mb = introspect(one), introspect(two)
+        fa, fb = _fingerprint(one), _fingerprint(two)
     assert diff_models(ma, mb) == []
+    assert fa == fb  # catalog rows in another order, _sqlx_migrations present: the same digest
     # _sqlx_migrations (table, columns, primary key) is not part of the model
     assert not [label for label in mb.objects if "_sqlx_migrations" in label]
     assert counts(ma) == counts(mb)
@@ -240,6 +252,7 @@ def test_bundled_legacy_and_consolidated_chains_have_the_same_schema(bundled):
     legacy, consolidated = bundled
     a, b = introspect(legacy), introspect(consolidated)
     assert diff_models(a, b) == []
+    assert _fingerprint(legacy) == _fingerprint(consolidated)  # 22 files of history against 13: same digest
     ca = counts(a)
     assert ca == counts(b)
     # the counts agree with information_schema, an independent reading of the catalog

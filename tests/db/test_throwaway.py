@@ -65,3 +65,26 @@ def test_leftovers_are_swept_and_only_they(pg_server):
         assert left not in remaining and keep in remaining and "postgres" in remaining
     finally:
         query(pg_server.admin_uri, f'DROP DATABASE IF EXISTS "{keep}"')
+
+
+def _wal_bytes_of_a_create(server) -> int:
+    """Bytes of WAL one throwaway database's creation writes (the server is otherwise idle)."""
+    def lsn() -> int:
+        return query(server.admin_uri, "SELECT pg_current_wal_lsn() - '0/0'::pg_lsn")[0][0]
+    before = lsn()
+    name = create_database(server, throwaway_name("wal"))
+    after = lsn()
+    drop_database(server, database_name(name))
+    return int(after - before)
+
+
+def test_a_throwaway_server_copies_template0_by_file_and_a_given_one_keeps_its_default():
+    """FILE_COPY (two checkpoints, nothing to fsync here) on servers we start; WAL_LOG, PostgreSQL's default
+    since 15, writes all of template0 into the WAL and is what a server given by URL keeps."""
+    from attune_tui.db.server import Server, open_server
+
+    with open_server(kind="embedded") as ours:
+        given = Server(ours.admin_uri, "url", ours.bin_dir, ours.version)
+        template0 = query(ours.admin_uri, "SELECT pg_database_size('template0')")[0][0]
+        assert _wal_bytes_of_a_create(ours) < template0 / 10
+        assert _wal_bytes_of_a_create(given) > template0 / 2
