@@ -22,8 +22,9 @@ from textual.worker import Worker, WorkerState
 
 from ..core.output import WriteSet
 from ..core.plan import PlanError
+from .preview import SqlPreview
 from .session import Session
-from .widgets import SqlPreview, display_path, ellipsize
+from .widgets import display_path, ellipsize
 
 NAME_WIDTH = 40  # the file list is 48 cells wide: glyph, paddings, scrollbar and border take the rest
 # status → (glyph, style, sort order)

@@ -18,7 +18,8 @@ from .commands import AttuneCommands
 from .errors import guarded
 from .modals import ConfirmQuitScreen, StatementsScreen, TargetEditScreen, TargetPickerScreen
 from .session import Session
-from .widgets import HeaderBar, LegacyTable, ProblemsTable, SqlPreview, TargetTable, display_path, problem_summary
+from .preview import SqlPreview
+from .widgets import HeaderBar, LegacyTable, ProblemsTable, TargetTable, display_path, problem_summary
 
 NARROW = 110  # below this width the two lists are stacked
 
@@ -67,6 +68,8 @@ class ConsolidateScreen(Screen):
         self.session = session
         self.shown: str | None = None  # target key shown in the preview
         self.ready = False
+        self._titles: dict[str, str] = {}  # panel id → border title last set
+        self._piece_shown: tuple | None = None  # what the piece line shows
         self.autostart = start  # False: the app first asks whether to recover an autosaved plan
 
     # --- layout ------------------------------------------------------------------
@@ -129,6 +132,7 @@ class ConsolidateScreen(Screen):
 
     def _load_failed(self, e: Exception) -> None:
         self.query_one("#main").loading = False
+        self._piece_shown = ("load failed",)
         self.query_one("#piece-info", Static).update(Text(f"Could not consolidate this history: {e}", "bold red"))
         self.notify(f"{type(e).__name__}: {e}", title="Could not consolidate this history", severity="error",
                     timeout=30)
@@ -146,11 +150,20 @@ class ConsolidateScreen(Screen):
             self._follow(first)
         elif self.session.plan.targets:
             self.show_target(self.session.plan.targets[0].file)
+        self.call_after_refresh(self.session.freeze_survivors)  # once the filled lists are on screen
 
     # --- refreshing ------------------------------------------------------------
 
+    def _set_title(self, panel: str, title: str | Text) -> None:
+        """A panel's border title, set only when it changes: setting one repaints the whole panel."""
+        markup = title if isinstance(title, str) else title.markup
+        if self._titles.get(panel) != markup:
+            self._titles[panel] = markup
+            self.query_one(f"#{panel}").border_title = title
+
     @guarded
-    def refresh_all(self) -> None:
+    def refresh_all(self, show: bool = True) -> None:
+        """Every list and title from the session; ``show``: also the preview (False when the caller shows one)."""
         s = self.session
         self.query_one(HeaderBar).show(s)
         legacy = self.query_one(LegacyTable)
@@ -158,12 +171,14 @@ class ConsolidateScreen(Screen):
         self._legacy_title()
         targets = self.query_one(TargetTable)
         targets.set_rows(s.target_rows(), len(s.yaml_legacy()))
-        self.query_one("#targets-panel").border_title = f"Targets {len(s.plan.targets)}"
+        self._set_title("targets-panel", f"Targets {len(s.plan.targets)}")
         problems = s.problems()
         self.query_one(ProblemsTable).set_problems(problems)
-        self.query_one("#problems-panel").border_title = problem_summary(problems)
+        self._set_title("problems-panel", problem_summary(s.problem_counts()))
         if self.shown is not None and self.shown != TargetTable.YAML_KEY and self.shown not in s.plan.target_names():
             self.shown = None
+        if not show:
+            return
         if self.shown is None and s.plan.targets:
             self.show_target(s.plan.targets[0].file)
         elif self.shown is not None:
@@ -174,20 +189,19 @@ class ConsolidateScreen(Screen):
         total = len(legacy.rows_data)
         shown = len(legacy.visible_rows())
         title = f"Legacy {total}" if shown == total else f"Legacy {shown}/{total}  filter: {legacy.filter_text}"
-        self.query_one("#legacy-panel").border_title = title
+        self._set_title("legacy-panel", title)
 
     def show_target(self, key: str, keep: bool = False, focus_legacy: str | None = None) -> None:
         s = self.session
         preview = self.query_one(SqlPreview)
-        panel = self.query_one("#preview-panel")
         if key in (TargetTable.YAML_KEY, YAML_TARGET):
             key = TargetTable.YAML_KEY
             preview.show(self._yaml_text(), [], language="yaml", keep_position=keep and self.shown == key)
-            panel.border_title = "Y  YAML seed data"
+            self._set_title("preview-panel", "Y  YAML seed data")
         else:
             emitted = s.cons.render(key)
             preview.show(emitted.text, emitted.pieces, keep_position=keep and self.shown == key)
-            panel.border_title = f"{s.target_number(key)}  {key}"
+            self._set_title("preview-panel", f"{s.target_number(key)}  {key}")
         self.shown = key
         if focus_legacy:
             preview.go_to_piece_from(focus_legacy)
@@ -215,16 +229,35 @@ class ConsolidateScreen(Screen):
         return "\n".join(lines) + "\n"
 
     def _piece_info(self, piece) -> None:
-        info = self.query_one("#piece-info", Static)
-        if piece is None:
-            info.update(Text("", "dim"))
+        """The line under the preview: the piece at the cursor, where it came from, its notes.
+
+        Shown again only when it changes, and laid out only when its height does:
+        a layout repaints the panels around it.
+        """
+        shown = None if piece is None else (piece.id, tuple(piece.sources), tuple(piece.notes))
+        if shown == self._piece_shown:
             return
-        t = Text.assemble((piece.id, "bold"))
-        if piece.sources:
-            t.append("  ←" + ", ".join(f"{f.removesuffix('.sql')}:{line}" for f, line in piece.sources), "dim")
-        for note in piece.notes:
-            t.append(f"\n⚑ {note}", "yellow")
-        info.update(t)
+        self._piece_shown = shown
+        info = self.query_one("#piece-info", Static)
+        t = Text("", "dim")
+        if piece is not None:
+            t = Text.assemble((piece.id, "bold"))
+            if piece.sources:
+                t.append("  ←" + ", ".join(f"{f.removesuffix('.sql')}:{line}" for f, line in piece.sources), "dim")
+            for note in piece.notes:
+                t.append(f"\n⚑ {note}", "yellow")
+        info.update(t, layout=False)
+        width = info.content_region.width
+        if not width or self._piece_height(info, width) != info.content_region.height:
+            info.refresh(layout=True)
+
+    def _piece_height(self, info: Static, width: int) -> int:
+        """The height the piece line's content takes (as ``height: auto`` computes it), within its max-height."""
+        height = info.get_content_height(info.container_size, self.app.size, width)
+        limit = info.styles.max_height
+        if limit is not None and limit.is_cells:
+            height = min(height, int(limit.value) - info.styles.gutter.height)
+        return height
 
     @guarded
     def _follow(self, legacy: str) -> None:
@@ -262,7 +295,9 @@ class ConsolidateScreen(Screen):
     @on(SqlPreview.PieceHighlighted)
     @guarded
     def _piece_highlighted(self, event: SqlPreview.PieceHighlighted) -> None:
-        self._piece_info(event.piece)
+        # the piece at the cursor now: showing a target posts one message per cursor move, handled
+        # after the frame that showed it, and an earlier piece would flash under the preview
+        self._piece_info(event.preview.current_piece())
 
     @on(ProblemsTable.JumpTo)
     @on(SqlPreview.JumpToLegacy)
@@ -314,7 +349,7 @@ class ConsolidateScreen(Screen):
     def assign(self, legacy: str, target: str) -> None:
         """Assign (undoable), then show the target with the migration's first piece at the top."""
         if self.session.assign(legacy, target):
-            self.refresh_all()
+            self.refresh_all(show=False)  # _follow shows the target: rendering it twice cost a frame
         self._follow(legacy)
 
     def action_assign_number(self, n: int) -> None:

@@ -50,8 +50,8 @@ def sections() -> list[tuple[str, list[tuple[str, str]]]]:
     from .consolidate import ConsolidateScreen
     from .modals import ConfirmQuitScreen, StatementsScreen, TargetPickerScreen
     from .plan_files import PathScreen, RecoverScreen
+    from .preview import SqlPreview
     from .stats import StatsScreen
-    from .widgets import SqlPreview
 
     return [
         ("Consolidate screen", binding_rows(ConsolidateScreen.BINDINGS) + [

@@ -16,8 +16,9 @@ from textual.widgets.option_list import Option
 
 from ..core.plan import YAML_TARGET, PlanError
 from .errors import guarded
+from .highlight import highlight
 from .session import Session
-from .widgets import ellipsize, highlight
+from .widgets import ellipsize
 
 
 class ConfirmQuitScreen(ModalScreen[bool]):

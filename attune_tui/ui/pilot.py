@@ -7,7 +7,7 @@ from typing import Any
 
 from textual.app import App
 
-from .widgets import SqlPreview
+from .preview import SqlPreview
 
 
 async def settle(app: App, pilot: Any, rounds: int = 40) -> None:

@@ -8,8 +8,9 @@ from attune_tui.core.plan import YAML_TARGET, dump_plan, load_plan
 from attune_tui.ui.app import AttuneApp, run_app
 from attune_tui.ui.consolidate import ConsolidateScreen
 from attune_tui.ui.modals import ConfirmQuitScreen, StatementsScreen, TargetPickerScreen
+from attune_tui.ui.preview import SqlPreview
 from attune_tui.ui.session import Session
-from attune_tui.ui.widgets import HeaderBar, LegacyTable, SqlPreview, TargetTable
+from attune_tui.ui.widgets import HeaderBar, LegacyTable, TargetTable
 
 from .conftest import open_app, ready
 

@@ -12,8 +12,8 @@ from attune_tui.core.plan import load_plan
 from attune_tui.ui.app import AttuneApp
 from attune_tui.ui.apply import ApplyScreen, file_diff
 from attune_tui.ui.consolidate import ConsolidateScreen
+from attune_tui.ui.preview import SqlPreview
 from attune_tui.ui.session import Session
-from attune_tui.ui.widgets import SqlPreview
 
 from .conftest import ROOT, TINY, open_app, ready
 

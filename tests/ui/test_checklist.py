@@ -8,7 +8,9 @@ run here; ``tests/checklist`` runs the whole checklist through ``attune-tui veri
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
+import threading
 from pathlib import Path
 
 import pytest
@@ -304,7 +306,18 @@ async def test_results_wait_for_the_save_when_the_plan_has_other_changes(project
         assert dump_plan(saved) == dump_plan(app.session.plan)
 
 
-async def test_leaving_while_a_step_runs_keeps_its_result_and_drops_the_databases(project: Path, pg_server: Server):
+async def test_leaving_while_a_step_runs_keeps_its_result_and_drops_the_databases(project: Path, pg_server: Server,
+                                                                                     monkeypatch: pytest.MonkeyPatch):
+    # The real step, held at its start until the screen has been left: a fast step is otherwise over
+    # before the test can leave (the step's work itself is unchanged).
+    left = threading.Event()
+    real = BY_ID["fresh"]
+
+    def held(ctx, rep):
+        assert left.wait(60)
+        return real.run(ctx, rep)
+
+    monkeypatch.setitem(BY_ID, "fresh", dataclasses.replace(real, run=held))
     before = set(throwaway_databases(pg_server))
     app = app_for(project, pg_server)
     async with app.run_test(size=SIZE) as pilot:
@@ -319,6 +332,7 @@ async def test_leaving_while_a_step_runs_keeps_its_result_and_drops_the_database
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, ConsolidateScreen)
+        left.set()
         assert screen.context_closed.wait(120)  # once the running step ended
     saved = load_plan(project.read_text(), str(project))
     assert saved.checklist["steps"]["fresh"]["status"] == "passed"

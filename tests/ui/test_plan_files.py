@@ -11,10 +11,12 @@ from textual.widgets import Input, Label
 from attune_tui.core.plan import PlanError, dump_plan, load_plan
 from attune_tui.ui.app import AttuneApp
 from attune_tui.ui.consolidate import ConsolidateScreen
+from attune_tui.ui.highlight import HIGHLIGHTED
 from attune_tui.ui.modals import ConfirmQuitScreen
 from attune_tui.ui.plan_files import PathScreen, RecoverScreen
+from attune_tui.ui.preview import SqlPreview
 from attune_tui.ui.session import Session
-from attune_tui.ui.widgets import _HIGHLIGHTED, HeaderBar, LegacyTable, SqlPreview
+from attune_tui.ui.widgets import HeaderBar, LegacyTable
 
 from .conftest import TINY, make_workspace, open_app, ready
 
@@ -230,9 +232,9 @@ async def test_theme_toggle_rehighlights_the_preview(tiny_plan_path: Path) -> No
         await ready(app, pilot)
         assert app.theme == "textual-light" and not app.current_theme.dark
         key = (preview.text, preview.language, False)
-        assert key in _HIGHLIGHTED and preview._code is _HIGHLIGHTED[key]  # light syntax colours shown
-        dark_colours = {str(sp.style) for ln in _HIGHLIGHTED[(preview.text, preview.language, True)] for sp in ln.spans}
-        light_colours = {str(sp.style) for ln in preview._code for sp in ln.spans}
+        assert key in HIGHLIGHTED and preview._code is HIGHLIGHTED[key]  # light syntax colours shown
+        dark_colours = HIGHLIGHTED[(preview.text, preview.language, True)].colours()
+        light_colours = preview._code.colours()
         assert light_colours and light_colours != dark_colours
         await pilot.press("ctrl+t")
         await pilot.pause()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+import weakref
 from pathlib import Path
 
 import pytest
@@ -125,3 +127,35 @@ def test_a_new_plan_starts_from_initial_plan(tmp_path: Path) -> None:
 def test_command_line_folders_mark_the_plan_modified(tiny_plan_path: Path) -> None:
     s = Session.open(tiny_plan_path, output="out")
     assert s.plan.output == "out" and s.dirty
+
+
+def test_problems_are_sorted_counted_and_follow_the_plan(tiny_plan_path: Path) -> None:
+    s = opened(tiny_plan_path)
+    assert not [p for p in s.problems() if p.severity == "error"]
+    s.assign(ORDERS, YAML_TARGET)  # orders creates a table: an error
+    problems = s.problems()
+    ranks = [("error", "warning", "info").index(p.severity) for p in problems]
+    assert ranks == sorted(ranks) and ranks[0] == 0
+    assert s.problem_counts() == {sev: sum(1 for p in problems if p.severity == sev) for sev in ("error", "warning", "info")}
+    assert s.problems() is problems  # nothing changed: not sorted again
+    s.undo()
+    assert not [p for p in s.problems() if p.severity == "error"] and s.problem_counts()["error"] == 0
+
+
+def test_unchanged_rows_are_reused(tiny_plan_path: Path) -> None:
+    s = opened(tiny_plan_path)
+    before = {r.name: r for r in s.legacy_rows()}
+    s.assign(EMAIL, ORDERS)
+    after = {r.name: r for r in s.legacy_rows()}
+    assert after[INIT] is before[INIT] and after[ORDERS] is before[ORDERS]
+    assert after[EMAIL] is not before[EMAIL] and after[EMAIL].target_no == "02"
+
+
+def test_the_consolidation_is_frozen_out_of_the_collector(tiny_plan_path: Path) -> None:
+    first = opened(tiny_plan_path)
+    assert id(first.cons) not in {id(o) for o in gc.get_objects()}  # frozen: full collections skip it
+    gone = weakref.ref(first.cons)
+    del first
+    second = opened(tiny_plan_path)  # the first graph is handed back and collected before this one is frozen
+    assert gone() is None
+    assert id(second.cons) not in {id(o) for o in gc.get_objects()}
