@@ -7,8 +7,11 @@ files while this process parses the earlier ones and already folds them
 back pickled, which costs this process about a third of parsing them itself:
 below ``MIN_CHARS`` of unparsed SQL the worker's start-up and that transfer
 cost more than they save, and everything is parsed here, as it is on a
-single core.  Results are the same either way (a test checks it); if the
-worker cannot start or fails, the files are parsed here.
+single core.  The worker is forked, so only from a process without other
+threads (the command line); the app parses in a thread, and a fork server
+(a fresh interpreter importing the package) was measured two to three
+times slower than parsing here.  Results are the same either way (a test
+checks it); if the worker cannot start or fails, the files are parsed here.
 """
 
 from __future__ import annotations
@@ -35,7 +38,7 @@ def parsed_files(migrations: Sequence[Migration], diagnostics: list[Diagnostic])
     todo = [i for i, k in enumerate(keys) if not is_cached(k)]
     chars = sum(len(migrations[i].text) for i in todo)
     remote: dict[int, tuple[Future[list[Parsed]], int]] = {}
-    pool = _worker() if chars >= MIN_CHARS and (os.cpu_count() or 1) >= 2 else None
+    pool = _worker() if chars >= MIN_CHARS and (os.cpu_count() or 1) >= 2 and can_fork() else None
     try:
         if pool is not None:
             for chunk in _chunks(migrations, todo, chars):
@@ -78,22 +81,16 @@ def _result(fut: Future[list[Parsed]], pos: int) -> Parsed | None:
 
 
 def _worker() -> ProcessPoolExecutor | None:
-    """A one-process pool; forked when this process has no other thread, else from a fork server."""
+    """A one-process pool, forked."""
     try:
-        method = start_method()
-        ctx = multiprocessing.get_context(method)
-        if method == "forkserver":
-            ctx.set_forkserver_preload([__name__])
-        return ProcessPoolExecutor(max_workers=1, mp_context=ctx)
+        return ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
     except (OSError, ValueError, ImportError):  # no processes here (a sandbox): one core it is
         return None
 
 
-def start_method() -> str:
-    """Fork when this process runs no other thread; else a fork server (forking threads can deadlock the child)."""
-    if threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods():
-        return "fork"
-    return "forkserver"
+def can_fork() -> bool:
+    """Fork only a process that runs no other thread: forking threads can deadlock the child."""
+    return threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods()
 
 
 def _parse_chunk(items: list[tuple[str, str]]) -> list[Parsed]:

@@ -545,7 +545,7 @@ def rename_identifier(text: str, old: str, new: str, after: str | None = None) -
 
 def _drop_objects(cat: Catalog, stmt: Statement, d: DropDef) -> None:
     users = [u for k in d.keys for u in _kept_users(cat, k)]
-    funcs: list[str] = []
+    funcs: list[str] = []  # the functions of this history it drops, without CASCADE
     if d.kind == "function" and not d.cascade:
         funcs = [k for k in d.keys if k in cat.objects]
         funcs += [fs[0].key for n in d.by_name if len(fs := cat.functions_named(n)) == 1]
