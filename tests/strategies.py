@@ -528,15 +528,22 @@ def _create_enum(draw, m: Model) -> str | None:
     return f"CREATE TYPE {name} AS ENUM ({', '.join(repr(v) for v in values)});"
 
 
-@st.composite
-def _add_enum_value(draw, m: Model) -> str | None:
+def _enum_with_room(draw, m: Model) -> tuple[str, list[str], list[str]] | None:
+    """An enum of the model, its values, and the labels it does not have yet (None when there are none)."""
     if not m.enums:
         return None
     name = draw(st.sampled_from(sorted(m.enums)))
     values = m.enums[name]
     new = [v for v in ENUM_VALUES if v not in values]
-    if not new:
+    return (name, values, new) if new else None
+
+
+@st.composite
+def _add_enum_value(draw, m: Model) -> str | None:
+    picked = _enum_with_room(draw, m)
+    if picked is None:
         return None
+    name, values, new = picked
     v = draw(st.sampled_from(new))
     where = draw(st.sampled_from(["", "BEFORE", "AFTER"]))
     ine = "IF NOT EXISTS " if draw(st.integers(0, 4)) == 0 else ""
@@ -550,13 +557,10 @@ def _add_enum_value(draw, m: Model) -> str | None:
 
 @st.composite
 def _rename_enum_value(draw, m: Model) -> str | None:
-    if not m.enums:
+    picked = _enum_with_room(draw, m)
+    if picked is None:
         return None
-    name = draw(st.sampled_from(sorted(m.enums)))
-    values = m.enums[name]
-    new = [v for v in ENUM_VALUES if v not in values]
-    if not new:
-        return None
+    name, values, new = picked
     old, v = draw(st.sampled_from(values)), draw(st.sampled_from(new))
     values[values.index(old)] = v
     if m.enum_first[name] == old:

@@ -299,8 +299,8 @@ def _attach_comments(src: str, a: int, b: int, items: list, item) -> None:
     item.blank_before = bool(items) and re.search(r"\n[ \t]*\n", src[a:b]) is not None
 
 
-def _create_index(stmt: Statement) -> None:
-    toks = stmt.tokens()
+def _index_parts(toks: list[Token]) -> tuple[str | None, str, list[Token]]:
+    """A CREATE INDEX's name (if given), its table, and the tokens after the table."""
     i = _after_create(toks)
     name = None
     if not toks[i].is_word("on"):
@@ -310,7 +310,16 @@ def _create_index(stmt: Statement) -> None:
     table, k = qualified_name(toks, i + 1 + (1 if toks[i + 1].is_word("only") else 0))
     if table is None:
         raise ValueError("index table")
-    rest = toks[k:]
+    return name, table, toks[k:]
+
+
+def index_idents(text: str) -> frozenset[str]:
+    """Every identifier a CREATE INDEX uses after its table (columns, expressions, predicate)."""
+    return frozenset(t.value for t in _index_parts(tokenize(text))[2] if t.name is not None)
+
+
+def _create_index(stmt: Statement) -> None:
+    name, table, rest = _index_parts(stmt.tokens())
     idents = frozenset(t.value for t in rest if t.name is not None)
     calls = frozenset(t.value for n, t in enumerate(rest[:-1]) if t.kind == "word" and rest[n + 1].value == "(")
     name = name or f"{table}_idx"

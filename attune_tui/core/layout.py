@@ -277,24 +277,23 @@ def renames_to_undo(cat: Catalog, deps: Deps, renames: dict[str, list[tuple[str,
     return tuple(out)
 
 
-def compute_homes(cat: Catalog, plan: Plan, deps: Deps | None = None,
-                  prev: Layout | None = None) -> tuple[dict[str, int | None], list[Diagnostic]]:
-    """Home target index of every object (``None`` when it has none).
+def _homes(cat: Catalog, deps: Deps, plan: Plan, prev: Layout | None, overridden: set[str]
+           ) -> tuple[dict[str, int | None], set[str] | None, list[Diagnostic]]:
+    """Home target index of every object (``None`` when it has none), the objects looked at again
+    (``None``: all), and the problems found.
 
     The nearest override up an object's parent chain wins; else the assignment of the file that
     created the top of the chain.  With ``prev`` (a layout for the same targets), only the objects
-    of files whose assignment changed, and overridden ones, are looked at again.
+    of files whose assignment changed, and overridden ones (``overridden`` now or before), are
+    looked at again.
     """
-    homes, _, problems = _homes(cat, deps or Deps(cat), plan, prev)
-    return homes, problems
-
-
-def _homes(cat: Catalog, deps: Deps, plan: Plan, prev: Layout | None
-           ) -> tuple[dict[str, int | None], set[str] | None, list[Diagnostic]]:
-    """Homes, the objects looked at again (``None``: all), and the problems found."""
     index = {t.file: i for i, t in enumerate(plan.targets)}
     assign = plan.assign
-    overridden = deps.overridden(plan.overrides)
+
+    def file_home(f: str) -> int | None:
+        assigned = assign.get(f)
+        return index.get(assigned) if assigned else None
+
     recomputed: set[str] | None
     if prev is None:
         homes: dict[str, int | None] = {}
@@ -305,8 +304,7 @@ def _homes(cat: Catalog, deps: Deps, plan: Plan, prev: Layout | None
         files = [f for f in set(prev.assign) | set(assign) if prev.assign.get(f) != assign.get(f)]
         recomputed = overridden | prev.overridden
     for f in files:
-        assigned = assign.get(f)
-        h = index.get(assigned) if assigned else None
+        h = file_home(f)
         keys = deps.rooted.get(f, ())
         for k in keys:
             homes[k] = h
@@ -314,8 +312,7 @@ def _homes(cat: Catalog, deps: Deps, plan: Plan, prev: Layout | None
             recomputed.update(keys)
     if prev is not None:
         for k in prev.overridden - overridden:  # no longer pinned: back to its file's target
-            assigned = assign.get(cat.objects[deps.chains[k][-1][0]].origin.file)
-            homes[k] = index.get(assigned) if assigned else None
+            homes[k] = file_home(cat.objects[deps.chains[k][-1][0]].origin.file)
     nearest: dict[str, tuple[str, str]] = {}  # overridden object → (chain member whose override applies, target)
     for k in overridden:
         for a, sid_key in deps.chains[k]:
@@ -363,10 +360,10 @@ def place(cat: Catalog, deps: Deps, plan: Plan, order_cache: dict | None = None,
     names = plan.target_names()
     if prev is not None and len(prev.targets) != len(names):
         prev = None
-    homes, recomputed, problems = _homes(cat, deps, plan, prev)
     overridden = deps.overridden(plan.overrides)
+    homes, recomputed, problems = _homes(cat, deps, plan, prev, overridden)
     movers = _movers(cat, deps, overridden)
-    if prev is None or recomputed is None:
+    if recomputed is None:  # no previous layout: everything from scratch
         placed: dict[str, int] = {k: h for k, h in homes.items() if h is not None}
     else:
         # Only recomputed objects, types (which may be hoisted) and movers can differ from ``homes``:
@@ -384,7 +381,7 @@ def place(cat: Catalog, deps: Deps, plan: Plan, order_cache: dict | None = None,
     cache = order_cache if order_cache is not None else {}
     if len(cache) > 20000:
         cache.clear()
-    if prev is None or recomputed is None:
+    if recomputed is None:
         contributions = {k: _contribution(cat, deps, k, placed, names) for k in cat.objects if k in placed}
         keys: list[set[str]] = [set() for _ in names]
         for k, c in contributions.items():

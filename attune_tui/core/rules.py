@@ -14,7 +14,8 @@ import re
 from typing import Callable
 
 from .catalog import Catalog, EnumState, Obj, TableState
-from .classify import AlterAction, AlterTable, AlterType, CommentDef, DropDef, EnumDef, TableCreate
+from .classify import AlterAction, AlterTable, AlterType, CommentDef, DropDef, EnumDef, TableCreate, index_idents
+from .lexer import tokenize
 from .statements import Statement, key
 from .names import make_object_name, qualified_name, quote_ident
 from .tabledef import Clause, Column, TableConstraint, constraint_name, table_constraint_name
@@ -153,8 +154,7 @@ def _bound_by_name(cat: Catalog, obj: Obj, name: str) -> bool:
     t = obj.table
     if not name or t is None:
         return False
-    column = re.compile(rf"(?<![\w$]){re.escape(name)}(?![\w$])", re.I)
-    table = re.compile(rf"(?<![\w$]){re.escape(t.name)}(?![\w$])", re.I)
+    column, table = _word(name), _word(t.name)
     for o in cat.objects.values():
         if o.kind == "trigger":
             uses = o.parent == obj.key
@@ -169,9 +169,14 @@ def _bound_by_name(cat: Catalog, obj: Obj, name: str) -> bool:
     return False
 
 
+def _word(name: str) -> re.Pattern[str]:
+    """``name`` as a whole SQL word, in any case."""
+    return re.compile(rf"(?<![\w$]){re.escape(name)}(?![\w$])", re.I)
+
+
 def _named_by_kept(cat: Catalog, obj: Obj, name: str) -> bool:
     """Whether a kept statement on the table uses ``name`` (a column or constraint) as a word."""
-    word = re.compile(rf"(?<![\w$]){re.escape(name)}(?![\w$])", re.I)
+    word = _word(name)
     return bool(name) and any(word.search(c.text) for c in _kept_children(cat, obj))
 
 
@@ -419,12 +424,7 @@ def _index_idents(index: Obj) -> frozenset[str]:
     rename of the renamed column still finds the index."""
     if index.text == index.origin.text:
         return index.origin.detail.idents
-    from .lexer import tokenize
-
-    toks = tokenize(index.text)
-    i = next(n for n, t in enumerate(toks) if t.is_word("on"))
-    _, k = qualified_name(toks, i + 1 + (1 if i + 1 < len(toks) and toks[i + 1].is_word("only") else 0))
-    return frozenset(t.value for t in toks[k:] if t.name is not None)
+    return index_idents(index.text)
 
 
 def _rename_referenced(rt: TableState, table: str, old: str, new: str) -> None:
@@ -475,8 +475,6 @@ def _rename_in_referrers(cat: Catalog, obj: Obj, old: str, new: str) -> None:
 
 def rename_referenced(text: str, table: str, old: str, new: str) -> str:
     """Rename column ``old`` where ``text`` lists it after ``REFERENCES table (``, and nowhere else."""
-    from .lexer import tokenize
-
     if "references" not in text.lower():
         return text
     toks = tokenize(text)
@@ -525,8 +523,6 @@ def _rename_in_constraint(t: TableState, c: TableConstraint, old: str, new: str)
 
 def rename_identifier(text: str, old: str, new: str, after: str | None = None) -> str:
     """Replace the unquoted identifier ``old`` by ``new``, outside strings and comments."""
-    from .lexer import tokenize
-
     start = 0
     if after:
         m = re.search(after, text, re.I)
