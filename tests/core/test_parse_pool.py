@@ -85,7 +85,7 @@ def test_worker_gives_the_same_consolidation() -> None:
         "parse_pool.MIN_CHARS = 10**12\n"
         "assert with_worker == t._snapshot(t._consolidate(t.FILES))\n"
         "parse_pool.MIN_CHARS = 0\n"
-        "parse_pool._parse_chunk = lambda items: 1 / 0  # cannot be pickled: the worker fails, parsing falls back\n"
+        "parse_pool._parse_chunk = lambda items, path: 1 / 0  # cannot be pickled: the worker fails, parsing falls back\n"
         "given.clear()\n"
         "assert with_worker == t._snapshot(t._consolidate(t.FILES)) and given\n"
         "print('same')\n"
