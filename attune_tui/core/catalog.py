@@ -97,7 +97,8 @@ class Catalog:
     reshaped: set[str] = field(default_factory=set)  # tables a kept statement renamed a column of
     kept_needs: dict[str, set[str]] = field(default_factory=dict)  # object key → kept statements needing it
     kept_parts: Counter = field(default_factory=Counter)  # seq → pieces of it kept so far
-    referrers: dict[str, set[str]] = field(default_factory=dict)  # table name → tables with a foreign key to it  # tables some kept statement inserts rows into
+    referrers: dict[str, set[str]] = field(default_factory=dict)  # table name → tables with a foreign key to it
+    word_sets: dict[str, tuple[str, frozenset[str]]] = field(default_factory=dict)  # kept statement → (text, its words)
 
     def get(self, k: str) -> Obj | None:
         return self.objects.get(self.aliases.get(k, k))

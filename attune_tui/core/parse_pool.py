@@ -1,24 +1,28 @@
 """Parse a long history on two cores.
 
 Parsing (split + classify) is most of a cold load, and files parse
-independently.  So for a long history a worker process parses the later
-files while this process parses the earlier ones and already folds them
-(folding must go in order, so it stays here).  The worker's statements come
-back pickled, which costs this process about a sixth of parsing them itself:
-below ``MIN_CHARS`` of unparsed SQL the worker's start-up and that transfer
-cost more than they save, and everything is parsed here, as it is on a
-single core.  The worker is forked, so only from a process without other
-threads (the command line); the app parses in a thread, and a fork server
-(a fresh interpreter importing the package) was measured two to three
-times slower than parsing here.  Results are the same either way (a test
-checks it); if the worker cannot start or fails, the files are parsed here.
+independently, but folding must go in order and stays in this process.  So
+for a long history the unparsed files are cut into ``CHUNKS`` runs of about
+equal size, and a forked worker process parses them in chain order, just
+ahead of this process, which folds them as they come back.  Each run is
+claimed, under a lock, by whichever process takes it first.  When the next
+run to fold is still with the worker, this process does not wait: it parses
+the last unclaimed run (from the end of the chain) and comes back.  So
+neither side idles until the runs are all claimed, and the share each parses
+follows how fast it really is, also when another program slows a core down.
 
-The pickles travel through files in a spool folder (``/dev/shm`` where there
-is one), not through the pool's result pipe: a pipe holds 64 KiB, and the
-pool's receiving thread, which needs the interpreter lock for every piece,
-rarely gets it while this process parses and folds, so the worker sat blocked
-on the pipe for about a third of its time.  This process reads a whole file
-when it needs it.
+The worker's statements come back pickled, through files in a spool folder
+(``/dev/shm`` where there is one); the pipe only says which run is done.
+Unpickling costs this process about a fifth of parsing the same files.
+Below ``MIN_CHARS`` of unparsed SQL the worker's start-up and that transfer
+cost more than they save, and everything is parsed here, as on one core.
+
+The worker is forked (it inherits the files' text, nothing is sent to it),
+so only from a process without other threads (the command line): forking a
+threaded process can deadlock the child.  The app parses in its thread; a
+fork server, a fresh interpreter importing the package, was measured two to
+three times slower than parsing here.  Results are the same either way (a
+test checks it); if the worker cannot start or fails, its runs are parsed here.
 """
 
 from __future__ import annotations
@@ -30,7 +34,7 @@ import shutil
 import tempfile
 import threading
 from collections.abc import Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from typing import Any
 
 from .diagnostics import Diagnostic
 from .loader import Migration
@@ -38,8 +42,9 @@ from .parse import Parsed, cache_key, is_cached, parse_migration, parse_text, re
 from .statements import Statement
 
 MIN_CHARS = 1_500_000  # about 500 files of a typical history
-LOCAL_SHARE = 0.45  # of the unparsed characters; this process also folds, so it parses less
-CHUNKS = 3  # the worker sends its part in pieces, so folding can start on the first
+CHUNKS = 16  # runs of files; smaller runs meet more evenly, each costs a file and a message
+
+FREE, WORKER, LOCAL = 0, 1, 2  # who parses a run
 
 
 def parsed_files(migrations: Sequence[Migration], diagnostics: list[Diagnostic]) -> Iterator[list[Statement]]:
@@ -47,93 +52,184 @@ def parsed_files(migrations: Sequence[Migration], diagnostics: list[Diagnostic])
     keys = [cache_key(m) for m in migrations]
     todo = [i for i, k in enumerate(keys) if not is_cached(k)]
     chars = sum(len(migrations[i].text) for i in todo)
-    remote: dict[int, tuple[Future[str], int]] = {}
-    loaded: dict[Future[str], list[Parsed] | None] = {}
-    pool = _worker() if chars >= MIN_CHARS and (os.cpu_count() or 1) >= 2 and can_fork() else None
-    spool = _spool() if pool is not None else None
+    worker = _Worker.start(migrations, keys, _chunks(migrations, todo)) if _worth_it(chars) else None
     try:
-        if pool is not None and spool is not None:
-            for n, chunk in enumerate(_chunks(migrations, todo, chars)):
-                items = [(migrations[i].name, migrations[i].text) for i in chunk]
-                fut = pool.submit(_parse_chunk, items, os.path.join(spool, f"{n}.pickle"))
-                remote.update((i, (fut, pos)) for pos, i in enumerate(chunk))
         for i, m in enumerate(migrations):
-            if i in remote:
-                fut, pos = remote.pop(i)
-                if fut not in loaded:
-                    loaded[fut] = _load(fut)
-                chunk_parsed = loaded[fut]
-                parsed = chunk_parsed[pos] if chunk_parsed is not None else parse_text(m.name, m.text)
-                remember(keys[i], parsed)
+            if worker is not None and not is_cached(keys[i]):
+                parsed = worker.parsed(i)
+                if parsed is not None:
+                    remember(keys[i], parsed)
             yield parse_migration(m, diagnostics, keys[i])
     finally:
-        if pool is not None:
-            # Normally every result was read and the worker is idle.  When folding stopped early,
-            # queued chunks are cancelled and the worker exits after the one it is parsing.
-            pool.shutdown(wait=not remote, cancel_futures=True)
-        if spool is not None:
-            shutil.rmtree(spool, ignore_errors=True)
+        if worker is not None:
+            worker.stop()
 
 
-def _chunks(migrations: Sequence[Migration], todo: list[int], chars: int) -> list[list[int]]:
-    """The worker's part: the later unparsed files, in ``CHUNKS`` runs of about equal size."""
-    out: list[list[int]] = []
-    local = LOCAL_SHARE * chars
-    per = (chars - local) / CHUNKS
+def _worth_it(chars: int) -> bool:
+    return chars >= MIN_CHARS and (os.cpu_count() or 1) >= 2 and can_fork()
+
+
+def _chunks(migrations: Sequence[Migration], todo: list[int]) -> list[list[int]]:
+    """The unparsed files in ``CHUNKS`` runs of about equal size, in chain order."""
+    sizes = [len(migrations[i].text) for i in todo]
+    per = sum(sizes) / CHUNKS
+    out: list[list[int]] = [[]]
     seen = 0
-    for i in todo:
-        seen += len(migrations[i].text)
-        if seen <= local:
-            continue
-        if not out or (len(out) < CHUNKS and seen - local > per * len(out)):
+    for i, size in zip(todo, sizes):
+        if out[-1] and seen >= per * len(out):
             out.append([])
         out[-1].append(i)
+        seen += size
     return out
 
 
-def _load(fut: Future[str]) -> list[Parsed] | None:
-    """A chunk's statements, read back from the worker's file; None if the worker failed."""
+class _Worker:
+    """A forked process parsing runs in chain order, and this side's view of it."""
+
+    def __init__(self, migrations: Sequence[Migration], keys: list[tuple[str, bytes]], chunks: list[list[int]],
+                 spool: str, state: Any, lock: Any, conn: Any, process: Any) -> None:
+        self.migrations = migrations
+        self.keys = keys
+        self.chunks = chunks
+        self.spool = spool
+        self.state = state  # shared: FREE / WORKER / LOCAL per run
+        self.lock = lock
+        self.conn = conn  # receives the numbers of finished runs
+        self.process = process
+        self.where = {i: (n, pos) for n, chunk in enumerate(chunks) for pos, i in enumerate(chunk)}
+        self.done: set[int] = set()
+        self.loaded: dict[int, list[Parsed] | None] = {}
+        self.broken = False
+
+    @classmethod
+    def start(cls, migrations: Sequence[Migration], keys: list[tuple[str, bytes]],
+              chunks: list[list[int]]) -> _Worker | None:
+        spool = _spool()
+        if spool is None:
+            return None
+        try:
+            ctx = multiprocessing.get_context("fork")
+            state = ctx.RawArray("b", len(chunks))
+            state[0] = LOCAL  # this process starts there at once
+            lock = ctx.Lock()
+            receive, send = ctx.Pipe(duplex=False)
+            process = ctx.Process(target=_work, args=(migrations, chunks, spool, state, lock, send), daemon=True)
+            process.start()
+            send.close()
+        except (OSError, ValueError, ImportError):  # no processes here (a sandbox): one core it is
+            shutil.rmtree(spool, ignore_errors=True)
+            return None
+        return cls(migrations, keys, chunks, spool, state, lock, receive, process)
+
+    def parsed(self, i: int) -> Parsed | None:
+        """File ``i`` as the worker parsed it, or None when this process is to parse it."""
+        n, pos = self.where[i]
+        if n not in self.loaded:
+            self.loaded[n] = self._take(n)
+        chunk = self.loaded[n]
+        return chunk[pos] if chunk is not None else None
+
+    def _take(self, n: int) -> list[Parsed] | None:
+        """Run ``n``, read back from the worker; None if this process is to parse it."""
+        while True:
+            self._receive(block=False)
+            if n in self.done:
+                return self._read(n)
+            with self.lock:
+                if self.state[n] == FREE:
+                    self.state[n] = LOCAL
+                mine = self.state[n] == LOCAL
+            if mine or self.broken:  # a run the dead worker had claimed is parsed here too
+                return None
+            if not self._steal():  # the worker is on it and nothing is left to do meanwhile
+                self._receive(block=True)
+
+    def _steal(self) -> bool:
+        """Parse the last unclaimed run into the cache; False when there is none."""
+        with self.lock:
+            n = next((m for m in reversed(range(len(self.chunks))) if self.state[m] == FREE), None)
+            if n is None:
+                return False
+            self.state[n] = LOCAL
+        for i in self.chunks[n]:
+            m = self.migrations[i]
+            remember(self.keys[i], parse_text(m.name, m.text))
+        return True
+
+    def _receive(self, block: bool) -> None:
+        """Note the runs the worker reports done (waiting for one when ``block``)."""
+        try:
+            while block or self.conn.poll():
+                self.done.add(self.conn.recv())
+                block = False
+        except (EOFError, OSError):  # the worker is gone: what it had not finished is parsed here
+            self.broken = True
+
+    def _read(self, n: int) -> list[Parsed] | None:
+        try:
+            path = os.path.join(self.spool, f"{n}.pickle")
+            with open(path, "rb") as f:
+                data = f.read()
+            os.unlink(path)
+            return pickle.loads(data)
+        except Exception:  # an unreadable result: parse here instead, nothing is lost
+            return None
+
+    def stop(self) -> None:
+        """Release the worker: normally it is done; when folding stopped early it stops after its run."""
+        with self.lock:
+            for n in range(len(self.chunks)):
+                if self.state[n] == FREE:
+                    self.state[n] = LOCAL
+        self.conn.close()
+        self.process.join(timeout=5)
+        if self.process.is_alive():
+            self.process.terminate()
+            self.process.join()
+        shutil.rmtree(self.spool, ignore_errors=True)
+
+
+def _work(migrations: Sequence[Migration], chunks: list[list[int]], spool: str, state: Any, lock: Any,
+          conn: Any) -> None:
+    """The worker: claim each free run in chain order, parse it, write it, report it."""
+    import gc
+
+    gc.disable()  # a short-lived process building many objects: the collector would only slow it down
     try:
-        path = fut.result()
-        with open(path, "rb") as f:
-            data = f.read()
-        os.unlink(path)
-        return pickle.loads(data)
-    except Exception:  # a broken or killed worker, a full disk: parse here instead, nothing is lost
-        return None
+        for n in range(len(chunks)):
+            with lock:
+                if state[n] != FREE:
+                    continue  # this process took it
+                state[n] = WORKER
+            items = [(migrations[i].name, migrations[i].text) for i in chunks[n]]
+            _parse_chunk(items, os.path.join(spool, f"{n}.pickle"))
+            conn.send(n)
+    except Exception:  # the other side parses what was not reported done
+        return
+    finally:
+        conn.close()
+
+
+def _parse_chunk(items: list[tuple[str, str]], path: str) -> str:
+    """Parse files and write their pickle to ``path`` (complete before it is reported done)."""
+    data = pickle.dumps([parse_text(name, text) for name, text in items], protocol=pickle.HIGHEST_PROTOCOL)
+    with open(path, "wb") as f:
+        f.write(data)
+    return path
 
 
 def _spool() -> str | None:
     """A private folder for the worker's results: in memory (``/dev/shm``) where there is one."""
-    shm = "/dev/shm"
-    try:
-        return tempfile.mkdtemp(prefix="attune-tui-parse-", dir=shm if os.path.isdir(shm) else None)
-    except OSError:
+    for where in ("/dev/shm", None):
+        if where is not None and not os.path.isdir(where):
+            continue
         try:
-            return tempfile.mkdtemp(prefix="attune-tui-parse-")
+            return tempfile.mkdtemp(prefix="attune-tui-parse-", dir=where)
         except OSError:
-            return None
-
-
-def _worker() -> ProcessPoolExecutor | None:
-    """A one-process pool, forked."""
-    try:
-        return ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
-    except (OSError, ValueError, ImportError):  # no processes here (a sandbox): one core it is
-        return None
+            continue
+    return None
 
 
 def can_fork() -> bool:
     """Fork only a process that runs no other thread: forking threads can deadlock the child."""
     return threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods()
-
-
-def _parse_chunk(items: list[tuple[str, str]], path: str) -> str:
-    """Parse files in the worker and write their pickle to ``path``; returns ``path``."""
-    import gc
-
-    gc.disable()  # a short-lived process building many objects: the collector would only slow it down
-    data = pickle.dumps([parse_text(name, text) for name, text in items], protocol=pickle.HIGHEST_PROTOCOL)
-    with open(path, "wb") as f:
-        f.write(data)
-    return path

@@ -174,10 +174,41 @@ def _word(name: str) -> re.Pattern[str]:
     return re.compile(rf"(?<![\w$]){re.escape(name)}(?![\w$])", re.I)
 
 
+_WORDS = re.compile(r"[\w$]+")
+
+
 def _named_by_kept(cat: Catalog, obj: Obj, name: str) -> bool:
-    """Whether a kept statement on the table uses ``name`` (a column or constraint) as a word."""
-    word = _word(name)
-    return bool(name) and any(word.search(c.text) for c in _kept_children(cat, obj))
+    """Whether a kept statement on the table uses ``name`` (a column or constraint) as a word.
+
+    Kept statements are mostly data (long INSERTs), and a table's columns are dropped one
+    statement at a time, so each kept text's set of words is made once and looked up.
+    """
+    if not name:
+        return False
+    kids = [cat.objects.get(k) for k in cat.children.get(obj.key, ())]
+    kept = [c for c in kids if c is not None and c.kind == "statement"]
+    if not kept:
+        return False
+    plain = name.isascii() and _WORDS.fullmatch(name) is not None
+    lower = name.lower()
+    word = None
+    for c in kept:
+        if plain and c.text.isascii():
+            if lower in _words_of(cat, c):
+                return True
+        else:  # other characters: the pattern's case-insensitive match, exactly
+            word = word or _word(name)
+            if word.search(c.text):
+                return True
+    return False
+
+
+def _words_of(cat: Catalog, obj: Obj) -> frozenset[str]:
+    """The lower-cased words of a kept statement's current (ASCII) text, cached while the text stays the same."""
+    hit = cat.word_sets.get(obj.key)
+    if hit is None or hit[0] is not obj.text:
+        hit = cat.word_sets[obj.key] = (obj.text, frozenset(_WORDS.findall(obj.text.lower())))
+    return hit[1]
 
 
 def _absent(cat: Catalog, obj: Obj, a: AlterAction) -> bool:

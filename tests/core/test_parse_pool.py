@@ -77,21 +77,60 @@ def test_worker_gives_the_same_consolidation() -> None:
         "from attune_tui.core import parse_pool\n"
         "assert parse_pool.can_fork()\n"
         "parse_pool.MIN_CHARS = 0\n"
-        "given = []\n"
-        "real = parse_pool._chunks\n"
-        "parse_pool._chunks = lambda *a: given.append(real(*a)) or given[-1]\n"
+        "from_worker = []\n"
+        "real = parse_pool._Worker._read\n"
+        "def read(self, n):\n"
+        "    out = real(self, n)\n"
+        "    from_worker.append(len(out))\n"
+        "    return out\n"
+        "parse_pool._Worker._read = read\n"
         "with_worker = t._snapshot(t._consolidate(t.FILES))\n"
-        "assert sum(map(len, given[0])) > 30, given\n"
+        "assert sum(from_worker) > 10, from_worker\n"
         "parse_pool.MIN_CHARS = 10**12\n"
         "assert with_worker == t._snapshot(t._consolidate(t.FILES))\n"
         "parse_pool.MIN_CHARS = 0\n"
-        "parse_pool._parse_chunk = lambda items, path: 1 / 0  # cannot be pickled: the worker fails, parsing falls back\n"
-        "given.clear()\n"
-        "assert with_worker == t._snapshot(t._consolidate(t.FILES)) and given\n"
+        "def fail(items, path):\n"
+        "    raise RuntimeError('worker fails')\n"
+        "parse_pool._parse_chunk = fail  # the worker dies on its first run: this process parses everything\n"
+        "from_worker.clear()\n"
+        "assert with_worker == t._snapshot(t._consolidate(t.FILES)) and from_worker == []\n"
         "print('same')\n"
     )
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300)
     assert done.returncode == 0 and done.stdout.strip() == "same", done.stderr[-3000:]
+
+
+def test_runs_are_claimed_once_and_folding_early_stop_releases_the_worker() -> None:
+    """Every run is parsed by exactly one side, and stopping the iteration early ends the worker."""
+    script = (
+        "import sys\n"
+        f"sys.path[:0] = [{str(Path(__file__).parent)!r}, {str(Path(__file__).parents[2])!r}]\n"
+        "import test_parse_pool as t\n"
+        "from attune_tui.core import parse, parse_pool\n"
+        "from attune_tui.core.loader import load_files\n"
+        "parse_pool.MIN_CHARS = 0\n"
+        "workers = []\n"
+        "real_start = parse_pool._Worker.start\n"
+        "parse_pool._Worker.start = classmethod(lambda cls, *a: workers.append(real_start.__func__(cls, *a)) or workers[-1])\n"
+        "parse._PARSED.clear()\n"
+        "history = load_files(None, t.FILES)\n"
+        "gen = parse_pool.parsed_files(history.migrations, [])\n"
+        "[next(gen) for _ in range(len(history.migrations))]\n"
+        "w = workers[0]\n"
+        "assert all(w.state[n] in (parse_pool.WORKER, parse_pool.LOCAL) for n in range(len(w.chunks)))\n"
+        "assert {n for n in range(len(w.chunks)) if w.state[n] == parse_pool.WORKER} == w.done, w.done\n"
+        "gen.close()\n"
+        "assert not w.process.is_alive()\n"
+        "parse._PARSED.clear()\n"
+        "gen = parse_pool.parsed_files(history.migrations, [])\n"
+        "next(gen); gen.close()  # folding stopped after the first file\n"
+        "w = workers[1]\n"
+        "assert not w.process.is_alive() and w.process.exitcode == 0\n"
+        "import os; assert not os.path.exists(w.spool)\n"
+        "print('ok')\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0 and done.stdout.strip() == "ok", done.stderr[-3000:]
 
 
 def test_no_worker_is_forked_from_a_threaded_process(worker_used: WorkerUse) -> None:
