@@ -98,7 +98,7 @@ class Catalog:
     kept_needs: dict[str, set[str]] = field(default_factory=dict)  # object key → kept statements needing it
     kept_parts: Counter = field(default_factory=Counter)  # seq → pieces of it kept so far
     referrers: dict[str, set[str]] = field(default_factory=dict)  # table name → tables with a foreign key to it
-    word_sets: dict[str, tuple[str, frozenset[str]]] = field(default_factory=dict)  # kept statement → (text, its words)
+    lowered: dict[str, tuple[str, str]] = field(default_factory=dict)  # kept statement → (text, lower-cased)
 
     def get(self, k: str) -> Obj | None:
         return self.objects.get(self.aliases.get(k, k))

@@ -123,7 +123,8 @@ def classify(stmt: Statement) -> Statement:
         stmt.detail = None
         stmt.creates, stmt.alters, stmt.drops = [], [], []
         stmt.parse_error = f"could not read this statement's structure ({e.__class__.__name__})"
-    stmt.sid = f"{stmt.kind} {stmt.subject.split(':', 1)[-1]}".strip()
+    subject = stmt.subject
+    stmt.sid = f"{stmt.kind} {subject[subject.find(':') + 1:]}".strip() if subject else stmt.kind.strip()
     # Tokens are only read here; a 2,000-file history has ~400,000 of them, so
     # let them go (``tokens()`` lexes again on demand) rather than keep them.
     stmt._tokens = None
@@ -277,9 +278,12 @@ def _item_refs(item: Column | TableConstraint) -> list[str]:
 
 
 _COMMENT = re.compile(r"--[^\n]*|/\*.*?\*/", re.S)
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
 
 
 def _comments_between(src: str, a: int, b: int) -> list[tuple[int, str]]:
+    if src.find("--", a, b) < 0 and src.find("/*", a, b) < 0:  # the usual gap: a comma and spaces
+        return []
     return [(a + m.start(), m.group()) for m in _COMMENT.finditer(src[a:b])]
 
 
@@ -296,7 +300,7 @@ def _attach_comments(src: str, a: int, b: int, items: list, item) -> None:
     if items and trail:
         items[-1].trail = trail
     item.lead = lead
-    item.blank_before = bool(items) and re.search(r"\n[ \t]*\n", src[a:b]) is not None
+    item.blank_before = bool(items) and _BLANK_LINE.search(src, a, b) is not None
 
 
 def _index_parts(toks: list[Token]) -> tuple[str | None, str, list[Token]]:
@@ -601,7 +605,7 @@ def _comment(stmt: Statement) -> None:
             target = key(what, name)
     if target is None:
         raise ValueError("comment target")
-    is_null = any(t.is_word("is") for t in toks) and toks[-1 if toks[-1].value != ";" else -2].is_word("null")
+    is_null = toks[-1 if toks[-1].value != ";" else -2].is_word("null") and any(t.is_word("is") for t in toks)
     stmt.kind = "comment"
     stmt.creates = [key("comment", target)]
     stmt.depends = [target]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from .diagnostics import Diagnostic
@@ -30,8 +31,9 @@ class Migration:
     text: str
     down_text: str | None = None
 
-    @property
+    @cached_property
     def checksum(self) -> bytes:
+        """SHA-384 of the file's bytes (asked for on every consolidation: computed once)."""
         return hashlib.sha384(self.data).digest()
 
     @property

@@ -40,7 +40,17 @@ def replay(migrations: Iterable[Migration], extract_tables: Iterable[str] = ()) 
 
 
 def _fresh(stmt: Statement, seq: int) -> Statement:
-    """A per-replay copy, so cached parses are never mutated by folding."""
+    """The statement with its place in this chain.
+
+    Folding reads statements and sets nothing on them but ``seq``, so a cached statement
+    is shared by every replay that gives it the same place (the same chain, or a prefix
+    of it, as the checklist replays), and copied for a chain that places it elsewhere.
+    """
+    if stmt.seq == seq:
+        return stmt
+    if stmt.seq == 0:  # parsed and never placed yet
+        stmt.seq = seq
+        return stmt
     s = object.__new__(Statement)
     s.__dict__.update(stmt.__dict__)
     s.seq = seq

@@ -174,14 +174,14 @@ def _word(name: str) -> re.Pattern[str]:
     return re.compile(rf"(?<![\w$]){re.escape(name)}(?![\w$])", re.I)
 
 
-_WORDS = re.compile(r"[\w$]+")
+_WORD_CHARS = re.compile(r"[\w$]+")
 
 
 def _named_by_kept(cat: Catalog, obj: Obj, name: str) -> bool:
     """Whether a kept statement on the table uses ``name`` (a column or constraint) as a word.
 
-    Kept statements are mostly data (long INSERTs), and a table's columns are dropped one
-    statement at a time, so each kept text's set of words is made once and looked up.
+    Kept statements are mostly data (long INSERTs) and a table's columns are dropped one
+    statement at a time, so each kept text is lower-cased once and searched as plain text.
     """
     if not name:
         return False
@@ -189,26 +189,40 @@ def _named_by_kept(cat: Catalog, obj: Obj, name: str) -> bool:
     kept = [c for c in kids if c is not None and c.kind == "statement"]
     if not kept:
         return False
-    plain = name.isascii() and _WORDS.fullmatch(name) is not None
-    lower = name.lower()
+    plain = name.isascii() and _WORD_CHARS.fullmatch(name) is not None
     word = None
     for c in kept:
-        if plain and c.text.isascii():
-            if lower in _words_of(cat, c):
+        if plain and c.text.isascii():  # then the pattern's case-insensitive match is lower-case equality
+            if _has_word(_lowered(cat, c), name.lower()):
                 return True
-        else:  # other characters: the pattern's case-insensitive match, exactly
+        else:
             word = word or _word(name)
             if word.search(c.text):
                 return True
     return False
 
 
-def _words_of(cat: Catalog, obj: Obj) -> frozenset[str]:
-    """The lower-cased words of a kept statement's current (ASCII) text, cached while the text stays the same."""
-    hit = cat.word_sets.get(obj.key)
+def _lowered(cat: Catalog, obj: Obj) -> str:
+    """A kept statement's current text, lower-cased (cached while the text stays the same)."""
+    hit = cat.lowered.get(obj.key)
     if hit is None or hit[0] is not obj.text:
-        hit = cat.word_sets[obj.key] = (obj.text, frozenset(_WORDS.findall(obj.text.lower())))
+        hit = cat.lowered[obj.key] = (obj.text, obj.text.lower())
     return hit[1]
+
+
+def _has_word(text: str, word: str) -> bool:
+    """Whether ``word`` occurs in ASCII ``text`` between characters that cannot be part of a name."""
+    i = text.find(word)
+    while i >= 0:
+        j = i + len(word)
+        if (i == 0 or not _is_name_char(text[i - 1])) and (j == len(text) or not _is_name_char(text[j])):
+            return True
+        i = text.find(word, i + 1)
+    return False
+
+
+def _is_name_char(c: str) -> bool:
+    return c.isalnum() or c == "_" or c == "$"
 
 
 def _absent(cat: Catalog, obj: Obj, a: AlterAction) -> bool:

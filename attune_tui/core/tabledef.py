@@ -19,6 +19,10 @@ _CLAUSE_START = {"constraint", "not", "null", "default", "primary", "unique", "c
 _CLAUSE_TAIL = {"deferrable", "initially"}
 _TABLE_CONSTRAINT_START = {"constraint", "primary", "unique", "check", "foreign", "exclude"}
 
+# A clause's first word → its kind.
+_CLAUSE_KINDS = {"not": "notnull", "null": "null", "default": "default", "primary": "primary", "unique": "unique",
+                 "check": "check", "references": "references", "generated": "generated", "collate": "collate"}
+
 # Clause kind → PostgreSQL's label for its default constraint name.
 _LABELS = {"primary": "pkey", "unique": "key", "check": "check", "references": "fkey"}
 
@@ -191,8 +195,7 @@ def _make_clause(src: str, g: list[Token]) -> Clause:
         name = g[1].value
         body = g[2:] or g
     head = body[0].value if body[0].kind == "word" else ""
-    kind = {"not": "notnull", "null": "null", "default": "default", "primary": "primary", "unique": "unique",
-            "check": "check", "references": "references", "generated": "generated", "collate": "collate"}.get(head, "other")
+    kind = _CLAUSE_KINDS.get(head, "other")
     ref = qualified_name(body, 1)[0] if kind == "references" else None
     return Clause(kind, _text(src, g), name, ref, _text(src, body))
 

@@ -173,3 +173,26 @@ def test_column_changes_after_a_kept_insert_stay_in_order():
               "ALTER TABLE t DROP CONSTRAINT c_pos;")
     assert out.startswith("CREATE TABLE t (\n    id BIGSERIAL PRIMARY KEY,\n    qty INT,\n    c INT\n);")
     assert out.index("INSERT INTO t") < out.index("ALTER TABLE t DROP COLUMN qty;") < out.index("ADD COLUMN on_")
+
+
+# --- the plain-text word search that stands in for a case-insensitive pattern --------------
+
+from hypothesis import given  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from attune_tui.core.rules import _has_word, _word  # noqa: E402
+
+_ASCII_SQL = st.text(alphabet="aAbB_$1 ,.()'\"\n;-xX", max_size=60)
+
+
+@given(_ASCII_SQL, st.text(alphabet="aAbB_$1xX", min_size=1, max_size=4))
+def test_word_search_on_lowered_text_matches_the_pattern(text: str, name: str) -> None:
+    assert _has_word(text.lower(), name.lower()) == (_word(name).search(text) is not None)
+
+
+def test_kept_statement_naming_a_column_keeps_its_later_drop():
+    out = one("CREATE TABLE t (id INT, Note TEXT, other TEXT);",
+              "ALTER TABLE t ADD CONSTRAINT note_set CHECK (NOTE <> '') NOT VALID;",
+              "ALTER TABLE t DROP COLUMN other;\nALTER TABLE t DROP COLUMN note;")
+    assert "DROP COLUMN note;" in out and "Note TEXT" in out  # the kept CHECK runs first, then the drop
+    assert "other" not in out  # a column no kept statement names is still folded away
