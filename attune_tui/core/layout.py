@@ -85,7 +85,7 @@ class Deps:
                 funcs.setdefault(k[9:].split("(", 1)[0], []).append(k)
         for k, obj in cat.objects.items():
             self.hard[k], self.fks[k] = self._compute(obj, types, funcs)
-        self.chains = self.parent_chains(cat)
+        self.roots = self._roots(cat)
         self.users: dict[str, set[str]] = {}  # object → objects whose pieces depend on where it is
         for k in cat.objects:
             for d in self.hard[k]:
@@ -94,13 +94,15 @@ class Deps:
                 self.users.setdefault(fk.ref, set()).add(k)
                 if fk.after is not None:
                     self.users.setdefault(fk.after, set()).add(k)
-        self.movers = [k for k, o in cat.objects.items() if o.kind in MOVABLE and any(d != o.parent for d in self.hard[k])]
+        # A movable piece whose hard dependencies go beyond its parent (each listed once).
+        self.movers = [k for k, o in cat.objects.items() if o.kind in MOVABLE and (
+            len(hard := self.hard[k]) > 1 or (len(hard) == 1 and hard[0] != o.parent))]
         self.mover_set = set(self.movers)
         # What a reassignment needs to recompute only what it touches:
         self.pos = {k: i for i, k in enumerate(cat.objects)}  # catalog order, which problems follow
         self.rooted: dict[str, list[str]] = {}  # legacy file → objects whose home it gives (catalog order)
-        for k, chain in self.chains.items():
-            self.rooted.setdefault(cat.objects[chain[-1][0]].origin.file, []).append(k)
+        for k, root in self.roots.items():
+            self.rooted.setdefault(cat.objects[root].origin.file, []).append(k)
         self.type_uses = [(k, d) for k, ds in self.hard.items() for d in ds if d.startswith("type:")]
         self.hoistable = {d for _, d in self.type_uses}
         self._members: dict[str, list[str]] | None = None
@@ -117,6 +119,26 @@ class Deps:
                     members.setdefault(sid_key, []).append(k)
             self._members = members
         return {k for o in overrides for k in self._members.get(o, ())}
+
+    @staticmethod
+    def _roots(cat: Catalog) -> dict[str, str]:
+        """For each object: the last object of its parent chain (the one whose file gives its home)."""
+        objects = cat.objects
+        out: dict[str, str] = {}
+        for k, obj in objects.items():
+            root, p, steps = k, obj.parent, 0
+            while p is not None and steps < 15:
+                parent = objects.get(p)
+                if parent is None:
+                    break
+                root, p, steps = p, parent.parent, steps + 1
+            out[k] = root
+        return out
+
+    @functools.cached_property
+    def chains(self) -> dict[str, list[tuple[str, str]]]:
+        """Parent chains, made when the plan first has overrides (they are looked up along them)."""
+        return self.parent_chains(self.cat)
 
     @staticmethod
     def parent_chains(cat: Catalog) -> dict[str, list[tuple[str, str]]]:
@@ -157,8 +179,10 @@ class Deps:
                             fks.append(ForeignKey(obj.key, ref.key, column=col.name, after=_kept_rename(cat, ref, c.body)))
                     else:
                         calls, sequences = _names_used(c.text)
-                        deps.extend(f for name in calls for f in funcs.get(name, ()))
-                        deps.extend(s for s in sequences if s in cat.objects)
+                        if calls:
+                            deps.extend(f for name in calls for f in funcs.get(name, ()))
+                        if sequences:
+                            deps.extend(s for s in sequences if s in cat.objects)
             for i, con in enumerate(t.constraints):
                 if con.kind == "foreign" and con.ref_table:
                     ref = cat.get(key("table", con.ref_table))
@@ -167,7 +191,8 @@ class Deps:
                 elif con.kind == "check":
                     deps.extend(f for name in _names_used(con.text)[0] for f in funcs.get(name, ()))
         elif obj.kind == "index":
-            deps.extend(f for name in obj.origin.detail.calls for f in funcs.get(name, ()))
+            if obj.origin.detail.calls:
+                deps.extend(f for name in obj.origin.detail.calls for f in funcs.get(name, ()))
         elif obj.kind == "trigger":
             deps.extend(funcs.get(obj.origin.detail.function, ()))
         for d in obj.extra_deps:
@@ -176,6 +201,8 @@ class Deps:
                 deps.append(target.key)
             elif d.startswith("function:") and d.endswith("()"):
                 deps.extend(funcs.get(d[9:-2], ()))
+        if not deps:
+            return deps, fks
         out = [d for d in dict.fromkeys(deps) if d != obj.key and d in cat.objects]
         return out, fks
 
@@ -203,6 +230,8 @@ def _kept_rename(cat: Catalog, ref: Obj, body: str) -> str | None:
     names = [n.strip() for n in m.group(1).split(",")]
     missing = [n.strip('"') if n.startswith('"') else n.lower() for n in names if n]
     missing = [n for n in missing if ref.table.column(n) is None]
+    if not missing:  # the usual case: the key names columns the table has
+        return None
     found: Obj | None = None
     for ck in sorted(cat.children.get(ref.key, ())):
         c = cat.objects.get(ck)
@@ -312,7 +341,7 @@ def _homes(cat: Catalog, deps: Deps, plan: Plan, prev: Layout | None, overridden
             recomputed.update(keys)
     if prev is not None:
         for k in prev.overridden - overridden:  # no longer pinned: back to its file's target
-            homes[k] = file_home(cat.objects[deps.chains[k][-1][0]].origin.file)
+            homes[k] = file_home(cat.objects[deps.roots[k]].origin.file)
     nearest: dict[str, tuple[str, str]] = {}  # overridden object → (chain member whose override applies, target)
     for k in overridden:
         for a, sid_key in deps.chains[k]:
@@ -335,7 +364,7 @@ def _home_problems(cat: Catalog, deps: Deps, plan: Plan, index: dict[str, int], 
         first = next((k for k in keys if k not in overridden), None)
         if first is None:
             continue
-        root = deps.chains[first][-1][0]
+        root = deps.roots[first]
         o = cat.objects[root].origin
         why = "is not assigned to a target" if not assigned else "is assigned to YAML but creates objects"
         found.append((deps.pos[first], Diagnostic("error", o.file, o.line, f"{why} ({root} has no home)", "unassigned")))
