@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 from .catalog import Catalog, Obj
 from .diagnostics import Diagnostic
-from .names import quote_ident
+from .names import quote_ident, type_base
 from .plan import Plan
 from .rules import rename_referenced
 from .statements import key
@@ -169,7 +169,7 @@ class Deps:
         if obj.table is not None:
             t = obj.table
             for col in t.columns:
-                base = _type_base(col.type_text)
+                base = type_base(col.type_text)
                 if base in types:
                     deps.append(key("type", base))
                 for c in col.clauses:
@@ -205,12 +205,6 @@ class Deps:
             return deps, fks
         out = [d for d in dict.fromkeys(deps) if d != obj.key and d in cat.objects]
         return out, fks
-
-
-@functools.lru_cache(maxsize=4096)
-def _type_base(type_text: str) -> str:
-    """``public.status_enum[]`` → ``status_enum``: the type a column's type text names (few distinct ones)."""
-    return re.sub(r"\(.*|\[.*", "", type_text).strip().lower().replace("public.", "")
 
 
 @functools.lru_cache(maxsize=16384)

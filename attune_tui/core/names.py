@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
 from .lexer import Token
@@ -33,6 +34,12 @@ def qualified_name(tokens: list[Token], i: int) -> tuple[str | None, int]:
     if len(parts) > 1 and parts[0] == "public":
         parts = parts[1:]
     return ".".join(parts), j
+
+
+@functools.lru_cache(maxsize=4096)
+def type_base(type_text: str) -> str:
+    """``public.status_enum[]`` → ``status_enum``: the type a column's type text names (few distinct ones)."""
+    return re.sub(r"[(\[].*", "", type_text).strip().lower().replace("public.", "")
 
 
 def normalize_type(text: str) -> str:

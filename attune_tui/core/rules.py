@@ -17,7 +17,7 @@ from .catalog import Catalog, EnumState, Obj, TableState
 from .classify import AlterAction, AlterTable, AlterType, CommentDef, DropDef, EnumDef, TableCreate, index_idents
 from .lexer import tokenize
 from .statements import Statement, key
-from .names import make_object_name, qualified_name, quote_ident
+from .names import make_object_name, qualified_name, quote_ident, type_base
 from .tabledef import Clause, Column, TableConstraint, constraint_name, table_constraint_name
 
 Rule = Callable[[Catalog, Statement], None]
@@ -44,8 +44,8 @@ def alter_rule(*kinds: str):
 def keep(cat: Catalog, stmt: Statement, reason: str, text: str | None = None, parent: str | None = None,
          severity: str = "warning") -> Obj:
     """Keep a statement (or a part of one) verbatim, in chain order, and say so."""
-    n = cat.kept_parts[stmt.seq]
-    cat.kept_parts[stmt.seq] += 1
+    n = cat.kept_parts.get(stmt.seq, 0)
+    cat.kept_parts[stmt.seq] = n + 1
     suffix = f".{n}" if n else ""
     obj = Obj(key("statement", f"{stmt.file}#{stmt.index}{suffix}"), stmt, text or stmt.text, parent=parent)
     obj.notes.append(reason)
@@ -127,7 +127,7 @@ def _types_used(cat: Catalog, actions: list[AlterAction]) -> set[str]:
     out = set()
     for a in actions:
         text = a.coldef.type_text if a.coldef is not None else a.type_text
-        base = re.sub(r"[(\[].*", "", text or "").strip().lower().replace("public.", "")
+        base = type_base(text) if text else ""
         t = cat.get(key("type", base)) if base else None
         if t is not None:
             out.add(t.key)
@@ -185,8 +185,7 @@ def _named_by_kept(cat: Catalog, obj: Obj, name: str) -> bool:
     """
     if not name:
         return False
-    kids = [cat.objects.get(k) for k in cat.children.get(obj.key, ())]
-    kept = [c for c in kids if c is not None and c.kind == "statement"]
+    kept = [c for k in cat.children.get(obj.key, ()) if k.startswith("statement:") and (c := cat.objects.get(k))]
     if not kept:
         return False
     plain = name.isascii() and _WORD_CHARS.fullmatch(name) is not None
