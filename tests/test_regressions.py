@@ -182,6 +182,27 @@ CASES: dict[str, tuple[list[list[str]], PlanDraw]] = {
           "    ALTER COLUMN n TYPE BIGINT, ALTER COLUMN e TYPE VARCHAR(10), ALTER COLUMN y TYPE VARCHAR(10);"),
          "ALTER TABLE owner ALTER COLUMN code SET DATA TYPE VARCHAR(5);"],
     ], ONE),
+    # A column kept as an ALTER (rows came first) whose DEFAULT calls a function the plan puts in a later
+    # target moves after the function, and the table's later kept statements move with it.
+    "kept_alter_follows_the_function_it_calls": ([
+        ["CREATE TABLE account (id BIGSERIAL PRIMARY KEY);", "INSERT INTO account DEFAULT VALUES;"],
+        ["CREATE FUNCTION fn_7() RETURNS integer AS $fn$ BEGIN RETURN 1; END; $fn$ LANGUAGE plpgsql;"],
+        ["ALTER TABLE account ADD rank INT DEFAULT fn_7();", "INSERT INTO account (rank) VALUES (5);"],
+    ], PlanDraw(["0001_a.sql", "0002_b.sql"], [0, 1, 0], [])),
+    # A foreign key moved to a later target (where its table is) must exist before a kept DROP of its column.
+    "kept_drop_follows_its_moved_foreign_key": ([
+        ["CREATE TABLE b (id BIGSERIAL PRIMARY KEY);"],
+        ["CREATE TABLE a (id BIGSERIAL PRIMARY KEY, b_id BIGINT REFERENCES b(id), c_id BIGINT,\n"
+         "    CONSTRAINT a_c_fk FOREIGN KEY (c_id) REFERENCES b(id));",
+         "INSERT INTO a DEFAULT VALUES;", "ALTER TABLE a DROP COLUMN b_id;", "ALTER TABLE a RENAME c_id TO d_id;",
+         "INSERT INTO a (d_id) VALUES (NULL);"],
+    ], PlanDraw(["0001_a.sql", "0002_b.sql"], [1, 0], [])),
+    # A rename kept because a view names the column follows the view when the plan puts the view later.
+    "kept_rename_follows_the_view_naming_the_column": ([
+        ["CREATE TABLE t (id BIGSERIAL PRIMARY KEY, old_name TEXT);"],
+        ["CREATE VIEW v AS SELECT id, old_name FROM t;"],
+        ["ALTER TABLE t RENAME COLUMN old_name TO new_name;", "INSERT INTO t (new_name) VALUES ('x');"],
+    ], PlanDraw(["0001_a.sql", "0002_b.sql"], [0, 1, 0], [])),
 }
 
 

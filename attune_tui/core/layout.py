@@ -26,6 +26,7 @@ from .statements import key
 from .tabledef import constraint_name, table_constraint_name
 
 MOVABLE = {"index", "trigger", "comment", "view", "statement"}
+_DATA_KINDS = {"insert", "update", "delete", "copy", "truncate", "merge"}
 _CALL = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)\s*\(")
 _NEXTVAL = re.compile(r"nextval\s*\(\s*'([^']+)'", re.I)
 
@@ -68,7 +69,7 @@ class Layout:
     target_keys: list[set[str]] = field(default_factory=list)  # objects contributing pieces to each target
     cycles: list[list[Diagnostic]] = field(default_factory=list)
     assign: dict[str, str] = field(default_factory=dict)  # the plan's assignment this layout was made for
-    overridden: set[str] = field(default_factory=set)  # objects with an override on their parent chain
+    overridden: set[str] = field(default_factory=set)  # objects an override pins, and kept statements it may take along
 
 
 class Deps:
@@ -85,6 +86,18 @@ class Deps:
                 funcs.setdefault(k[9:].split("(", 1)[0], []).append(k)
         for k, obj in cat.objects.items():
             self.hard[k], self.fks[k] = self._compute(obj, types, funcs)
+        # A table's kept statements run in chain order: each needs the one before, so moving one
+        # (after a function or table it needs) takes the later ones along.
+        self.kept_chains: dict[str, list[str]] = {}  # parent → its kept statements, in chain order
+        before: dict[str, str] = {}
+        for k, obj in cat.objects.items():
+            if obj.kind == "statement" and obj.parent:
+                chain = self.kept_chains.setdefault(obj.parent, [])
+                if chain:
+                    before[k] = chain[-1]
+                    if chain[-1] not in self.hard[k]:
+                        self.hard[k].append(chain[-1])
+                chain.append(k)
         self.roots = self._roots(cat)
         self.users: dict[str, set[str]] = {}  # object → objects whose pieces depend on where it is
         for k in cat.objects:
@@ -94,9 +107,21 @@ class Deps:
                 self.users.setdefault(fk.ref, set()).add(k)
                 if fk.after is not None:
                     self.users.setdefault(fk.after, set()).add(k)
-        # A movable piece whose hard dependencies go beyond its parent (each listed once).
-        self.movers = [k for k, o in cat.objects.items() if o.kind in MOVABLE and (
-            len(hard := self.hard[k]) > 1 or (len(hard) == 1 and hard[0] != o.parent))]
+        # A movable piece whose hard dependencies go beyond its parent (each listed once); a kept
+        # statement also when one before it in its chain needs more than the chain.
+        self.movers = []
+        moving_chains: set[str] = set()
+        for k, o in cat.objects.items():
+            if o.kind not in MOVABLE:
+                continue
+            hard = self.hard[k]
+            if o.kind == "statement" and o.parent:
+                if any(d != o.parent and d != before.get(k) for d in hard):
+                    moving_chains.add(o.parent)
+                if o.parent in moving_chains:
+                    self.movers.append(k)
+            elif len(hard) > 1 or (len(hard) == 1 and hard[0] != o.parent):
+                self.movers.append(k)
         self.mover_set = set(self.movers)
         # What a reassignment needs to recompute only what it touches:
         self.pos = {k: i for i, k in enumerate(cat.objects)}  # catalog order, which problems follow
@@ -195,6 +220,15 @@ class Deps:
                 deps.extend(f for name in obj.origin.detail.calls for f in funcs.get(name, ()))
         elif obj.kind == "trigger":
             deps.extend(funcs.get(obj.origin.detail.function, ()))
+        elif obj.kind == "statement" and obj.origin.kind not in _DATA_KINDS:
+            # A kept ALTER, DO block and the like may call functions (a column's DEFAULT) and sequences.
+            # Data statements are not scanned: they are long, and scanning them all costs more than the
+            # rest of the dependencies together; rows calling a function of a later target stay a known gap.
+            calls, sequences = _names_used(obj.text)
+            if calls:
+                deps.extend(f for name in calls for f in funcs.get(name, ()))
+            if sequences:
+                deps.extend(s for s in sequences if s in cat.objects)
         for d in obj.extra_deps:
             target = cat.get(d)
             if target is not None:
@@ -384,8 +418,11 @@ def place(cat: Catalog, deps: Deps, plan: Plan, order_cache: dict | None = None,
     if prev is not None and len(prev.targets) != len(names):
         prev = None
     overridden = deps.overridden(plan.overrides)
+    followers = _followers(cat, deps, overridden)
     homes, recomputed, problems = _homes(cat, deps, plan, prev, overridden)
-    movers = _movers(cat, deps, overridden)
+    if recomputed is not None:
+        recomputed |= followers
+    movers = _movers(cat, deps, overridden | followers)
     if recomputed is None:  # no previous layout: everything from scratch
         placed: dict[str, int] = {k: h for k, h in homes.items() if h is not None}
     else:
@@ -431,7 +468,7 @@ def place(cat: Catalog, deps: Deps, plan: Plan, order_cache: dict | None = None,
                 for p in c.pieces:
                     keys[p.target].add(k)
                     touched.add(p.target)
-    layout = Layout([], homes, placed, {}, [], contributions, keys, cycles, dict(plan.assign), overridden)
+    layout = Layout([], homes, placed, {}, [], contributions, keys, cycles, dict(plan.assign), overridden | followers)
     for t in sorted(touched):
         pieces = sorted((p for k in keys[t] for p in contributions[k].pieces if p.target == t), key=lambda p: (p.seq, p.id))
         found: list[Diagnostic] = []
@@ -466,22 +503,49 @@ def _movers(cat: Catalog, deps: Deps, overridden: set[str]) -> list[str]:
     return deps.movers + sorted(extra, key=deps.pos.__getitem__) if extra else deps.movers
 
 
+def _followers(cat: Catalog, deps: Deps, overridden: set[str]) -> set[str]:
+    """Kept statements after a pinned one in its table's chain: it may take them along."""
+    out: set[str] = set()
+    for k in overridden:
+        o = cat.objects[k]
+        if o.kind == "statement" and o.parent:
+            chain = deps.kept_chains[o.parent]
+            out.update(chain[chain.index(k) + 1:])
+    return out - overridden
+
+
 def _follow_dependencies(cat: Catalog, deps: Deps, movers: list[str], placed: dict[str, int],
                          problems: list[Diagnostic], names: list[str]) -> None:
-    """Movable pieces (indexes, triggers, comments, views, kept statements) go where what they need exists."""
+    """Movable pieces (indexes, triggers, comments, views, kept statements) go where what they need exists.
+
+    The first round looks at every mover, in catalog order; a later round only at the movers
+    that need one that moved in the round before (chains of views or of kept statements).
+    """
     moved: dict[str, str] = {}
-    for _ in range(8):  # chains of views need a few rounds
-        changed = False
-        for k in movers:
-            if k not in placed:
+    hard = deps.hard
+    todo = movers
+    mover_set: set[str] | None = None
+    for _ in range(8):
+        changed: list[str] = []
+        for k in todo:
+            p = placed.get(k)
+            if p is None:
                 continue
-            need = max((placed[d] for d in deps.hard[k] if d in placed), default=placed[k])
-            if need > placed[k]:
+            need = p
+            for d in hard[k]:
+                q = placed.get(d)
+                if q is not None and q > need:
+                    need = q
+            if need > p:
                 placed[k] = need
-                moved[k] = max(deps.hard[k], key=lambda d: placed.get(d, -1))
-                changed = True
+                moved[k] = max(hard[k], key=lambda d: placed.get(d, -1))
+                changed.append(k)
         if not changed:
             break
+        if mover_set is None:
+            mover_set = set(movers)
+        users = {u for c in changed for u in deps.users.get(c, ()) if u in mover_set}
+        todo = sorted(users, key=deps.pos.__getitem__)
     for k, why in moved.items():
         o = cat.objects[k].origin
         problems.append(Diagnostic("info", o.file, o.line,

@@ -97,16 +97,20 @@ def alter_table(cat: Catalog, stmt: Statement) -> None:
     # renamed column, a default it relied on), so only what cannot break it is still folded.  The same
     # holds after a kept column rename: later statements use the new name, which the CREATE TABLE lacks.
     rows = obj.key in cat.seeded or obj.key in cat.reshaped
+    needs: list[str] = []  # what the kept part must be emitted after, beyond its table
     for action in d.actions:
         fn = ALTER_RULES.get(action.kind) if not rows or action.kind in _SAFE_WITH_ROWS else None
-        if action.kind in ("rename_column", "drop_column") and _named_by_kept(cat, obj, action.column or ""):
+        column = action.column or ""
+        if action.kind in ("rename_column", "drop_column") and _named_by_kept(cat, obj, column):
             fn = None  # a statement kept before it names the column: it must run before the rename or drop
-        if action.kind == "rename_column" and _bound_by_name(cat, obj, action.column or ""):
+        bound = _bound_by_name(cat, obj, column) if action.kind == "rename_column" else []
+        if bound:
             fn = None  # a view, trigger or checked function body names it: they must be created before the rename
         if fn is None or not fn(cat, stmt, obj, action):
             kept.append(action.text)
             if action.kind in ("rename_column", "drop_column"):
                 cat.reshaped.add(obj.key)
+                needs += bound + _foreign_key_targets(cat, obj, column)
             if action.kind == "rename_column" and action.column and action.new_name:
                 _rename_in_referrers(cat, obj, action.column, action.new_name)
     for dep in stmt.depends:
@@ -115,7 +119,7 @@ def alter_table(cat: Catalog, stmt: Statement) -> None:
         text = f"ALTER TABLE {d.name} " + ",\n    ".join(kept) + ";"
         why = "comes after rows were put into the table or a kept rename" if rows else "cannot be folded"
         kobj = keep(cat, stmt, f"ALTER TABLE {d.name} {kept[0].split()[0].upper()} ... {why}", text, parent=obj.key)
-        for tk in _types_used(cat, [a for a in d.actions if a.text in kept]):
+        for tk in _types_used(cat, [a for a in d.actions if a.text in kept]) | set(needs):
             kobj.extra_deps.add(tk)
             cat.kept_needs.setdefault(tk, set()).add(kobj.key)
     elif stmt.seq not in cat.consumed:
@@ -142,18 +146,20 @@ def _kept_children(cat: Catalog, obj: Obj) -> list[Obj]:
 _CHECKED_BODY = re.compile(r"\blanguage\s+'?sql\b|\bbegin\s+atomic\b", re.I)
 
 
-def _bound_by_name(cat: Catalog, obj: Obj, name: str) -> bool:
-    """Whether a view, a trigger or a checked function body created so far names column ``name`` of ``obj``.
+def _bound_by_name(cat: Catalog, obj: Obj, name: str) -> list[str]:
+    """The views, triggers and checked function bodies created so far that name column ``name`` of ``obj``.
 
     PostgreSQL binds those to the column itself (a view's columns, a trigger's ``UPDATE OF`` and
     ``WHEN``, a SQL function's body, validated when it is created), so the legacy chain survives the
     rename; replayed after a folded rename, their text would name a column that no longer exists.
     (plpgsql bodies are not checked when created and behave the same either way.)  Renames are
-    rare, so this looks through the catalog each time.
+    rare, so this looks through the catalog each time.  A rename kept for them must also be emitted
+    after them: they become its dependencies.
     """
     t = obj.table
     if not name or t is None:
-        return False
+        return []
+    found: list[str] = []
     column, table = _word(name), _word(t.name)
     for o in cat.objects.values():
         if o.kind == "trigger":
@@ -165,8 +171,24 @@ def _bound_by_name(cat: Catalog, obj: Obj, name: str) -> bool:
         else:
             continue
         if uses and column.search(o.text):
-            return True
-    return False
+            found.append(o.key)
+    return found
+
+
+def _foreign_key_targets(cat: Catalog, obj: Obj, name: str) -> list[str]:
+    """Tables that foreign keys on column ``name`` of ``obj`` reference.
+
+    A kept DROP or RENAME of the column must come after such a key, which the plan may
+    move to a later target (where its table is created): those tables become its dependencies.
+    """
+    t = obj.table
+    col = t.column(name) if t is not None and name else None
+    if t is None or not name:
+        return []
+    refs = [c.ref_table for c in col.clauses if c.kind == "references" and c.ref_table] if col is not None else []
+    refs += [c.ref_table for c in t.constraints if c.kind == "foreign" and c.ref_table and name in c.columns]
+    found = [cat.get(key("table", r)) for r in refs]
+    return [o.key for o in found if o is not None and o.key != obj.key]
 
 
 def _word(name: str) -> re.Pattern[str]:
