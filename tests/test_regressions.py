@@ -203,10 +203,18 @@ CASES: dict[str, tuple[list[list[str]], PlanDraw]] = {
         ["CREATE VIEW v AS SELECT id, old_name FROM t;"],
         ["ALTER TABLE t RENAME COLUMN old_name TO new_name;", "INSERT INTO t (new_name) VALUES ('x');"],
     ], PlanDraw(["0001_a.sql", "0002_b.sql"], [0, 1, 0], [])),
+    # An index naming a column a kept rename gave its name follows the rename when the plan pins it later.
+    "index_follows_the_kept_rename_it_names": ([
+        ["CREATE TABLE IF NOT EXISTS owner (id BIGSERIAL PRIMARY KEY);"],
+        ["ALTER TABLE owner RENAME COLUMN id TO owner_key3;"],
+        ["CREATE INDEX IF NOT EXISTS idx_owner_8 ON owner (owner_key3);", "COMMENT ON COLUMN owner.owner_key3 IS 'k';"],
+    ], PlanDraw(["0001_a.sql", "0002_b.sql"], [0, 0, 0], [])),
 }
 
 
-OVERRIDES = {"comment_follows_its_moved_index": {"index:idx_account": "0001_a.sql"},
+OVERRIDES = {"index_follows_the_kept_rename_it_names": {
+                 "statement:20250101000002_step_2.sql@alter_table owner": "0002_b.sql"},
+             "comment_follows_its_moved_index": {"index:idx_account": "0001_a.sql"},
              "kept_add_column_follows_its_type": {"type:phase": "0002_t.sql"}}
 
 

@@ -98,6 +98,7 @@ class Deps:
                     if chain[-1] not in self.hard[k]:
                         self.hard[k].append(chain[-1])
                 chain.append(k)
+        self._after_kept_alters(cat)
         self.roots = self._roots(cat)
         self.users: dict[str, set[str]] = {}  # object → objects whose pieces depend on where it is
         for k in cat.objects:
@@ -144,6 +145,39 @@ class Deps:
                     members.setdefault(sid_key, []).append(k)
             self._members = members
         return {k for o in overrides for k in self._members.get(o, ())}
+
+    def _after_kept_alters(self, cat: Catalog) -> None:
+        """An index, trigger, comment or view naming a column that a kept ALTER TABLE added or renamed
+        earlier needs that ALTER first: when it moves to a later target (pinned there, or following
+        what it needs), they follow."""
+        alters: dict[str, list[tuple[int, str, frozenset[str]]]] = {}  # table → (seq, key, names it brings)
+        for parent, chain in self.kept_chains.items():
+            for k in chain:
+                o = cat.objects[k]
+                if o.origin.kind == "alter_table":
+                    names = _names_brought(o)
+                    if names:
+                        alters.setdefault(parent, []).append((o.seq, k, names))
+        if not alters:
+            return
+        for found in alters.values():
+            found.sort()
+        for k, obj in cat.objects.items():
+            if obj.kind in ("index", "trigger", "comment"):
+                tables = [obj.parent] if obj.parent in alters else []
+            elif obj.kind == "view":
+                tables = [d for d in self.hard[k] if d in alters]
+            else:
+                continue
+            if not tables:
+                continue
+            used = _names_used_by(obj)
+            for t in tables:
+                for seq, alter, names in reversed(alters[t]):  # the latest before it that it relies on
+                    if seq < obj.seq and not names.isdisjoint(used):
+                        if alter not in self.hard[k]:
+                            self.hard[k].append(alter)
+                        break
 
     @staticmethod
     def _roots(cat: Catalog) -> dict[str, str]:
@@ -267,6 +301,31 @@ def _kept_rename(cat: Catalog, ref: Obj, body: str) -> str | None:
                 re.search(rf"\brename\s+(?:column\s+)?\S+\s+to\s+\"?{re.escape(n)}\b", c.text, re.I) for n in missing):
             found = c
     return found.key if found is not None else None
+
+
+def _names_brought(kept: Obj) -> frozenset[str]:
+    """Columns a kept ALTER TABLE adds or renames to (only its kept actions)."""
+    out = set()
+    for a in kept.origin.detail.actions:
+        if a.text in kept.text:
+            if a.kind == "add_column" and a.coldef is not None:
+                out.add(a.coldef.name)
+            elif a.kind == "rename_column" and a.new_name:
+                out.add(a.new_name)
+    return frozenset(out)
+
+
+_WORDS = re.compile(r"[A-Za-z_][A-Za-z0-9_$]*")
+
+
+def _names_used_by(obj: Obj) -> set[str] | frozenset[str]:
+    """The names an index, trigger, comment or view may use (lower-cased words of its text)."""
+    if obj.kind == "index":
+        return obj.origin.detail.idents
+    if obj.kind == "comment":
+        target = obj.key.split(":", 2)[-1]  # comment:column:table.col
+        return {target.rsplit(".", 1)[-1]} if obj.key.startswith("comment:column:") else set()
+    return set(_WORDS.findall(obj.text.lower()))
 
 
 def kept_column_renames(cat: Catalog, table: str) -> list[tuple[str, str, str]]:
