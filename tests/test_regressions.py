@@ -209,10 +209,20 @@ CASES: dict[str, tuple[list[list[str]], PlanDraw]] = {
         ["ALTER TABLE owner RENAME COLUMN id TO owner_key3;"],
         ["CREATE INDEX IF NOT EXISTS idx_owner_8 ON owner (owner_key3);", "COMMENT ON COLUMN owner.owner_key3 IS 'k';"],
     ], PlanDraw(["0001_a.sql", "0002_b.sql"], [0, 0, 0], [])),
+    # A type with kept statements (here a RENAME VALUE) is not hoisted to an earlier target that uses it:
+    # they would stay behind.  Pinned there by the plan, it takes them along (unpinned: see below).
+    "pinned_type_takes_its_kept_rename_value": ([
+        ["CREATE TABLE IF NOT EXISTS item (id BIGSERIAL PRIMARY KEY);"],
+        ["CREATE TYPE mood AS ENUM ('low');", "ALTER TYPE mood ADD VALUE IF NOT EXISTS 'mid';"],
+        ["DROP TABLE IF EXISTS item;", "ALTER TYPE mood RENAME VALUE 'low' TO 'high';"],
+        ["CREATE TABLE IF NOT EXISTS account (id BIGSERIAL PRIMARY KEY, state mood);",
+         "INSERT INTO account (state)\nVALUES ('high');"],
+    ], PlanDraw(["0001_a.sql", "0002_b.sql"], [0, 1, 0, 0], [])),
 }
 
 
-OVERRIDES = {"index_follows_the_kept_rename_it_names": {
+OVERRIDES = {"pinned_type_takes_its_kept_rename_value": {"type:mood": "0001_a.sql"},
+             "index_follows_the_kept_rename_it_names": {
                  "statement:20250101000002_step_2.sql@alter_table owner": "0002_b.sql"},
              "comment_follows_its_moved_index": {"index:idx_account": "0001_a.sql"},
              "kept_add_column_follows_its_type": {"type:phase": "0002_t.sql"}}
@@ -249,3 +259,9 @@ def test_renamed_reference_follows_the_plan_as_it_changes():
     assert first.count("REFERENCES item(id)") == 2 and "item_key" not in first
     fresh = consolidate(files, {"0001_x.sql": [a, b, c], "0002_y.sql": []}, overrides={rename: "0002_y.sql"})
     assert [f.text for f in cons.render_all()] == [f.text for f in fresh.render_all()]
+
+
+def test_type_with_kept_statements_is_not_hoisted_but_refused_plainly(pg_server):
+    """Unpinned, the type stays in its file's later target: the table using it earlier is a forward reference."""
+    files, pd = CASES["pinned_type_takes_its_kept_rename_value"]
+    assert check_case(pg_server, files, pd, say=lambda _: None) == "refused: forward-reference"

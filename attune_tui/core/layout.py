@@ -657,13 +657,17 @@ def _contribution(cat: Catalog, deps: Deps, k: str, placed: dict[str, int], name
 
 def _hoist_types(cat: Catalog, deps: Deps, plan: Plan, placed: dict[str, int], problems: list[Diagnostic],
                  names: list[str]) -> None:
-    """A type needs nothing, so it may move to an earlier target that uses it (unless the plan pins it)."""
+    """A type needs nothing, so it may move to an earlier target that uses it (unless the plan pins it,
+    or statements on it are kept verbatim)."""
     first_use: dict[str, tuple[int, str]] = {}
     for k, d in deps.type_uses:
         if k in placed and d in placed and placed[k] < placed[d] and (d not in first_use or placed[k] < first_use[d][0]):
             first_use[d] = (placed[k], k)
     for d, (t, user) in first_use.items():
-        if d in plan.overrides or deps.hard.get(d):
+        # Not a type with kept statements (a kept RENAME VALUE, say): they would stay behind, and the
+        # statements between them in the chain expect the labels of their time.  The user is told
+        # to order the files (or pin the type, which takes its kept statements along).
+        if d in plan.overrides or deps.hard.get(d) or d in deps.kept_chains:
             continue
         placed[d] = t
         o = cat.objects[d].origin
