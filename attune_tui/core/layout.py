@@ -70,6 +70,7 @@ class Layout:
     cycles: list[list[Diagnostic]] = field(default_factory=list)
     assign: dict[str, str] = field(default_factory=dict)  # the plan's assignment this layout was made for
     overridden: set[str] = field(default_factory=set)  # objects an override pins, and kept statements it may take along
+    noted: list[str] = field(default_factory=list)  # objects whose contribution has problems or split keys
 
 
 class Deps:
@@ -534,12 +535,19 @@ def place(cat: Catalog, deps: Deps, plan: Plan, order_cache: dict | None = None,
         targets[t] = _order_cached(pieces, found, names[t], cache)
         cycles[t] = found
     layout.targets = targets
-    for k in cat.objects:  # catalog order keeps problems and splits deterministic
-        c = contributions.get(k)
-        if c is not None:
-            problems.extend(c.problems)
-            if c.split:
-                layout.split[k] = c.split
+    if recomputed is None:
+        noted = [k for k, c in contributions.items() if c.problems or c.split]
+    else:
+        kept_notes = {k for k in prev.noted if k not in affected}
+        kept_notes.update(k for k in affected if k in contributions and (contributions[k].problems or contributions[k].split))
+        noted = list(kept_notes)
+    noted.sort(key=deps.pos.__getitem__)  # catalog order keeps problems and splits deterministic
+    layout.noted = noted
+    for k in noted:
+        c = contributions[k]
+        problems.extend(c.problems)
+        if c.split:
+            layout.split[k] = c.split
     layout.problems = problems + [d for cs in cycles for d in cs]
     return layout
 
