@@ -220,8 +220,24 @@ CASES: dict[str, tuple[list[list[str]], PlanDraw]] = {
     ], PlanDraw(["0001_a.sql", "0002_b.sql"], [0, 1, 0, 0], [])),
 }
 
+# An index or a column comment made before a kept RENAME or DROP of its column and pinned in a later
+# target: the kept ALTER (and the table's later kept statements) follow it there.
+_PINNED_USERS = ([
+    ["CREATE TABLE IF NOT EXISTS account (id BIGSERIAL PRIMARY KEY, meta JSONB, active BOOLEAN);",
+     "CREATE INDEX IF NOT EXISTS idx_account_9 ON account (id);", "CREATE INDEX idx_meta ON account USING gin (meta);",
+     "COMMENT ON COLUMN account.meta IS 'm';"],
+    ["ALTER TABLE account RENAME COLUMN id TO account_key10;", "INSERT INTO account DEFAULT VALUES;",
+     "ALTER TABLE account DROP COLUMN meta;"],
+], PlanDraw(["0001_a.sql", "0002_b.sql"], [0, 0], []))
+CASES["kept_rename_follows_a_pinned_index"] = _PINNED_USERS
+CASES["kept_drop_follows_a_pinned_index"] = _PINNED_USERS
+CASES["kept_drop_follows_a_pinned_column_comment"] = _PINNED_USERS
 
-OVERRIDES = {"pinned_type_takes_its_kept_rename_value": {"type:mood": "0001_a.sql"},
+
+OVERRIDES = {"kept_rename_follows_a_pinned_index": {"index:idx_account_9": "0002_b.sql"},
+             "kept_drop_follows_a_pinned_index": {"index:idx_meta": "0002_b.sql"},
+             "kept_drop_follows_a_pinned_column_comment": {"comment:column:account.meta": "0002_b.sql"},
+             "pinned_type_takes_its_kept_rename_value": {"type:mood": "0001_a.sql"},
              "index_follows_the_kept_rename_it_names": {
                  "statement:20250101000002_step_2.sql@alter_table owner": "0002_b.sql"},
              "comment_follows_its_moved_index": {"index:idx_account": "0001_a.sql"},

@@ -193,8 +193,10 @@ def _work(migrations: Sequence[Migration], chunks: list[list[int]], spool: str, 
           conn: Any) -> None:
     """The worker: claim each free run in chain order, parse it, write it, report it."""
     import gc
+    import signal
 
     gc.disable()  # a short-lived process building many objects: the collector would only slow it down
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle; it then lets go of us
     try:
         for n in range(len(chunks)):
             with lock:

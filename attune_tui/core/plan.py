@@ -93,10 +93,15 @@ def dump_plan(plan: Plan) -> str:
     return HEADER + yaml.safe_dump(doc, sort_keys=False, allow_unicode=True, width=100, default_flow_style=False)
 
 
+# libyaml's loader when PyYAML has it (its wheels do): a plan for thousands of files loads in
+# a tenth of the time, with the same data.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def load_plan(text: str, where: str = "plan") -> Plan:
     """Parse and validate the structure of a plan (names are checked by :func:`check_plan`)."""
     try:
-        doc = yaml.safe_load(text)
+        doc = yaml.load(text, Loader=_LOADER)
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         line = f" line {mark.line + 1}" if mark is not None else ""

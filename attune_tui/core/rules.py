@@ -110,7 +110,7 @@ def alter_table(cat: Catalog, stmt: Statement) -> None:
             kept.append(action.text)
             if action.kind in ("rename_column", "drop_column"):
                 cat.reshaped.add(obj.key)
-                needs += bound + _foreign_key_targets(cat, obj, column)
+                needs += bound + _foreign_key_targets(cat, obj, column) + _column_users(cat, obj, column)
             if action.kind == "rename_column" and action.column and action.new_name:
                 _rename_in_referrers(cat, obj, action.column, action.new_name)
     for dep in stmt.depends:
@@ -189,6 +189,19 @@ def _foreign_key_targets(cat: Catalog, obj: Obj, name: str) -> list[str]:
     refs += [c.ref_table for c in t.constraints if c.kind == "foreign" and c.ref_table and name in c.columns]
     found = [cat.get(key("table", r)) for r in refs]
     return [o.key for o in found if o is not None and o.key != obj.key]
+
+
+def _column_users(cat: Catalog, obj: Obj, name: str) -> list[str]:
+    """Indexes and the comment on column ``name`` of ``obj`` made so far.
+
+    They were written with the column's old name; PostgreSQL carries them over a rename (and a
+    drop takes them away), so a kept RENAME or DROP of the column must be emitted after them, also
+    when the plan pins one of them in a later target.
+    """
+    found = [k for k in sorted(cat.children.get(obj.key, ()))
+             if k.startswith("index:") and name in _index_idents(cat.objects[k])]
+    comment = key("comment", key("column", f"{obj.table.name}.{name}")) if obj.table is not None else ""
+    return found + ([comment] if comment in cat.objects else [])
 
 
 def _word(name: str) -> re.Pattern[str]:
