@@ -218,6 +218,13 @@ CASES: dict[str, tuple[list[list[str]], PlanDraw]] = {
         ["CREATE TABLE IF NOT EXISTS account (id BIGSERIAL PRIMARY KEY, state mood);",
          "INSERT INTO account (state)\nVALUES ('high');"],
     ], PlanDraw(["0001_a.sql", "0002_b.sql"], [0, 1, 0, 0], [])),
+    # A value added after kept renames that used its label (low → mid → low, then ADD 'mid') stays an ALTER:
+    # written into the CREATE TYPE it would exist while the renames run.
+    "enum_value_added_after_renames_through_its_label": ([
+        ["CREATE TYPE mood AS ENUM ('low');"],
+        ["ALTER TYPE mood RENAME VALUE 'low' TO 'mid';", "ALTER TYPE mood RENAME VALUE 'mid' TO 'low';",
+         "ALTER TYPE mood ADD VALUE IF NOT EXISTS 'mid';"],
+    ], ONE),
 }
 
 # An index or a column comment made before a kept RENAME or DROP of its column and pinned in a later

@@ -41,6 +41,7 @@ class EnumState:
     modified: bool = False
     renamed: dict[str, str] = field(default_factory=dict)  # current label → its label in ``values`` (kept renames)
     frozen: bool = False  # a value was added by a kept ALTER TYPE: ``values`` no longer tells where labels are
+    rename_labels: set[str] = field(default_factory=set)  # labels kept renames rename from or to
 
     def written(self, label: str) -> str:
         return self.renamed.get(label, label)

@@ -805,6 +805,7 @@ def alter_type(cat: Catalog, stmt: Statement) -> None:
              parent=obj.key, severity="info")
         if d.value is not None and d.new_value is not None:
             enum.renamed[d.new_value] = enum.renamed.pop(d.value, d.value)
+            enum.rename_labels.update((d.value, d.new_value))
         return
     if d.value in enum.current():
         if re.search(r"\bif\s+not\s+exists\b", stmt.text, re.I):
@@ -812,9 +813,11 @@ def alter_type(cat: Catalog, stmt: Statement) -> None:
             return
         keep(cat, stmt, f"value {d.value!r} is added twice", parent=obj.key)
         return
-    if d.value in values or enum.frozen:  # the CREATE TYPE already writes this label for a value renamed later
-        keep(cat, stmt, f"value {d.value!r} is added after a value kept as is (or reuses a label a later-renamed "
-                        f"value is created with)", parent=obj.key)
+    # The CREATE TYPE already writes this label for a value renamed later, or a kept rename renames to or
+    # from it (in the CREATE TYPE the label would exist while the renames run, before it was added).
+    if d.value in values or enum.frozen or d.value in enum.rename_labels:
+        keep(cat, stmt, f"value {d.value!r} is added after a value kept as is (or reuses a label a kept rename "
+                        f"uses)", parent=obj.key)
         enum.frozen = True
         return
     neighbour = enum.written(d.neighbour) if d.neighbour is not None else None
