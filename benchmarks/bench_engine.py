@@ -1,7 +1,7 @@
 """Engine benchmark: load + fold a synthetic history, then reassign files one at a time.
 
     /tmp/venv/bin/python benchmarks/bench_engine.py [--sizes 200,2000,10000] [--repeat N]
-        [--seed 0] [--reassignments 20] [--profile SIZE]
+        [--seed 0] [--reassignments 20] [--profile SIZE] [--single-core] [--fresh N]
 
 Prints JSON on stdout; progress (and, with --profile, cProfile tables) on stderr.
 
@@ -15,6 +15,8 @@ Per size N (synthetic history from ``synth.generate_history(N, seed)``, not time
   ``load_fold_cpu_s`` is the CPU time of this process and ``load_fold_total_cpu_s``
   adds the worker's: the first is steadier than wall time on a shared machine,
   the second shows what the second core costs;
+* ``load_fold_fresh_s`` (with ``--fresh N``): the median of N load + folds, each in a new
+  interpreter, as a command-line run pays it (no warm caches, a new process to fork from);
 * ``first_render_all_s``: placement + rendering every target once afterwards
   (what the app does before it shows anything), from the last repeat;
 * ``reassign_ms``: median over ``--reassignments`` different moves of
@@ -36,6 +38,7 @@ import os
 import platform
 import pstats
 import statistics
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -176,6 +179,24 @@ def bench(size: int, repeat: int, seed: int, n_moves: int, do_profile: bool) -> 
     }
 
 
+def fresh_loads(size: int, seed: int, count: int, single_core: bool) -> list[float]:
+    """Load + fold in ``count`` new interpreters, one each: what a command-line run pays (nothing warm)."""
+    out = []
+    for _ in range(count):
+        cmd = [sys.executable, __file__, "--one-load", str(size), "--seed", str(seed)]
+        done = subprocess.run(cmd + (["--single-core"] if single_core else []), capture_output=True, text=True,
+                              check=True)
+        out.append(float(done.stdout.strip()))
+    return out
+
+
+def one_load(size: int, seed: int) -> None:
+    files = generate_history(size, seed)
+    t = time.perf_counter()
+    load_fold(files)
+    print(f"{time.perf_counter() - t:.4f}")
+
+
 def _all_cpu() -> float:
     """CPU seconds of this process and of its finished child processes (the parsing worker)."""
     t = os.times()
@@ -190,9 +211,15 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--reassignments", type=int, default=20)
     ap.add_argument("--profile", type=int, default=None, metavar="SIZE", help="print cProfile tables for this size")
     ap.add_argument("--single-core", action="store_true", help="parse in this process only (no worker)")
+    ap.add_argument("--fresh", type=int, default=0, metavar="N",
+                    help="also time N load+folds, each in a new interpreter (as a command-line run)")
+    ap.add_argument("--one-load", type=int, default=None, help=argparse.SUPPRESS)
     a = ap.parse_args(argv)
     if a.single_core:
         parse_pool.MIN_CHARS = sys.maxsize
+    if a.one_load is not None:
+        one_load(a.one_load, a.seed)
+        return
     machine = {
         "cpu_count": os.cpu_count(),
         "python": platform.python_version(),
@@ -206,6 +233,11 @@ def main(argv: list[str] | None = None) -> None:
     for size in [int(x) for x in a.sizes.split(",") if x.strip()]:
         repeat = a.repeat if a.repeat is not None else (3 if size < 10000 else 1)
         results.append(bench(size, repeat, a.seed, a.reassignments, a.profile == size))
+        if a.fresh:
+            fresh = fresh_loads(size, a.seed, a.fresh, a.single_core)
+            results[-1]["load_fold_fresh_s"] = round(statistics.median(fresh), 4)
+            results[-1]["load_fold_fresh_all_s"] = [round(x, 4) for x in fresh]
+            print(f"[{size}] load+fold in fresh interpreters: {', '.join(f'{x:.3f}s' for x in fresh)}", file=sys.stderr)
     machine["load_average_at_end"] = round(os.getloadavg()[0], 2)
     print(json.dumps({"machine": machine, "results": results}, indent=2))
 
