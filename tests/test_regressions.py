@@ -225,6 +225,16 @@ CASES: dict[str, tuple[list[list[str]], PlanDraw]] = {
         ["ALTER TYPE mood RENAME VALUE 'low' TO 'mid';", "ALTER TYPE mood RENAME VALUE 'mid' TO 'low';",
          "ALTER TYPE mood ADD VALUE IF NOT EXISTS 'mid';"],
     ], ONE),
+    # A default naming an enum label that kept renames made (or moved) is not folded into the CREATE TABLE,
+    # which runs before them: the ALTER stays, after the renames.
+    "default_with_a_label_kept_renames_make": ([
+        ["CREATE TYPE mood AS ENUM ('low', 'mid');",
+         "CREATE TABLE IF NOT EXISTS account (id BIGSERIAL PRIMARY KEY, state mood, meta JSONB);"],
+        ["ALTER TYPE mood RENAME VALUE 'low' TO 'high';", "ALTER TYPE mood RENAME VALUE 'mid' TO 'low';",
+         "ALTER TYPE mood ADD VALUE IF NOT EXISTS 'mid';"],
+        ["ALTER TABLE account ADD config JSONB,\n    ALTER COLUMN state SET DEFAULT 'high';",
+         "ALTER TABLE account ADD other mood DEFAULT 'low';"],
+    ], ONE),
 }
 
 # An index or a column comment made before a kept RENAME or DROP of its column and pinned in a later

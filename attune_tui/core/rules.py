@@ -103,6 +103,8 @@ def alter_table(cat: Catalog, stmt: Statement) -> None:
         column = action.column or ""
         if action.kind in ("rename_column", "drop_column") and _named_by_kept(cat, obj, column):
             fn = None  # a statement kept before it names the column: it must run before the rename or drop
+        if fn is not None and _default_names_a_renamed_label(cat, obj, action):
+            fn = None  # written into the CREATE TABLE, the label would not exist yet (a kept rename makes it)
         bound = _bound_by_name(cat, obj, column) if action.kind == "rename_column" else []
         if bound:
             fn = None  # a view, trigger or checked function body names it: they must be created before the rename
@@ -189,6 +191,21 @@ def _foreign_key_targets(cat: Catalog, obj: Obj, name: str) -> list[str]:
     refs += [c.ref_table for c in t.constraints if c.kind == "foreign" and c.ref_table and name in c.columns]
     found = [cat.get(key("table", r)) for r in refs]
     return [o.key for o in found if o is not None and o.key != obj.key]
+
+
+def _default_names_a_renamed_label(cat: Catalog, obj: Obj, a: AlterAction) -> bool:
+    """Whether an added column's or a new default's literal is a label of an enum that kept renames change."""
+    if a.kind == "add_column" and a.coldef is not None:
+        type_text, clause = a.coldef.type_text, a.coldef.find("default")
+        text = clause.text if clause is not None else ""
+    elif a.kind == "set_default" and a.clause is not None and obj.table is not None:
+        col = obj.table.column(a.column or "")
+        type_text, text = (col.type_text if col is not None else ""), a.clause.text
+    else:
+        return False
+    enum = cat.get(key("type", type_base(type_text))) if text and type_text else None
+    labels = enum.enum.rename_labels if enum is not None and enum.enum is not None else set()
+    return any(f"'{label}'" in text for label in labels)
 
 
 def _column_users(cat: Catalog, obj: Obj, name: str) -> list[str]:
