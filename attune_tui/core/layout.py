@@ -80,43 +80,54 @@ class Deps:
         self.cat = cat
         self.hard: dict[str, list[str]] = {}
         self.fks: dict[str, list[ForeignKey]] = {}
-        types = {k.split(":", 1)[1] for k in cat.objects if k.startswith("type:")}
+        objects = cat.objects
+        types: set[str] = set()
         funcs: dict[str, list[str]] = {}
-        for k in cat.objects:
+        for k in objects:
             if k.startswith("function:"):
                 funcs.setdefault(k[9:].split("(", 1)[0], []).append(k)
-        for k, obj in cat.objects.items():
-            self.hard[k], self.fks[k] = self._compute(obj, types, funcs)
+            elif k.startswith("type:"):
+                types.add(k[5:])
         # A table's kept statements run in chain order: each needs the one before, so moving one
         # (after a function or table it needs) takes the later ones along.
         self.kept_chains: dict[str, list[str]] = {}  # parent → its kept statements, in chain order
         before: dict[str, str] = {}
-        for k, obj in cat.objects.items():
+        for k, obj in objects.items():
+            hard, self.fks[k] = self._compute(obj, types, funcs)
+            self.hard[k] = hard
             if obj.kind == "statement" and obj.parent:
                 chain = self.kept_chains.setdefault(obj.parent, [])
                 if chain:
                     before[k] = chain[-1]
-                    if chain[-1] not in self.hard[k]:
-                        self.hard[k].append(chain[-1])
+                    if chain[-1] not in hard:
+                        hard.append(chain[-1])
                 chain.append(k)
         self._after_kept_alters(cat)
         self.roots = self._roots(cat)
         self.users: dict[str, set[str]] = {}  # object → objects whose pieces depend on where it is
-        for k in cat.objects:
-            for d in self.hard[k]:
-                self.users.setdefault(d, set()).add(k)
-            for fk in self.fks[k]:
-                self.users.setdefault(fk.ref, set()).add(k)
-                if fk.after is not None:
-                    self.users.setdefault(fk.after, set()).add(k)
         # A movable piece whose hard dependencies go beyond its parent (each listed once); a kept
         # statement also when one before it in its chain needs more than the chain.
         self.movers = []
         moving_chains: set[str] = set()
-        for k, o in cat.objects.items():
+        # What a reassignment needs to recompute only what it touches:
+        self.pos: dict[str, int] = {}  # catalog order, which problems follow
+        self.rooted: dict[str, list[str]] = {}  # legacy file → objects whose home it gives (catalog order)
+        self.type_uses: list[tuple[str, str]] = []
+        users = self.users
+        for i, (k, o) in enumerate(objects.items()):
+            self.pos[k] = i
+            self.rooted.setdefault(objects[self.roots[k]].origin.file, []).append(k)
+            hard = self.hard[k]
+            for d in hard:
+                users.setdefault(d, set()).add(k)
+                if d.startswith("type:"):
+                    self.type_uses.append((k, d))
+            for fk in self.fks[k]:
+                users.setdefault(fk.ref, set()).add(k)
+                if fk.after is not None:
+                    users.setdefault(fk.after, set()).add(k)
             if o.kind not in MOVABLE:
                 continue
-            hard = self.hard[k]
             if o.kind == "statement" and o.parent:
                 if any(d != o.parent and d != before.get(k) for d in hard):
                     moving_chains.add(o.parent)
@@ -125,12 +136,6 @@ class Deps:
             elif len(hard) > 1 or (len(hard) == 1 and hard[0] != o.parent):
                 self.movers.append(k)
         self.mover_set = set(self.movers)
-        # What a reassignment needs to recompute only what it touches:
-        self.pos = {k: i for i, k in enumerate(cat.objects)}  # catalog order, which problems follow
-        self.rooted: dict[str, list[str]] = {}  # legacy file → objects whose home it gives (catalog order)
-        for k, root in self.roots.items():
-            self.rooted.setdefault(cat.objects[root].origin.file, []).append(k)
-        self.type_uses = [(k, d) for k, ds in self.hard.items() for d in ds if d.startswith("type:")]
         self.hoistable = {d for _, d in self.type_uses}
         self._members: dict[str, list[str]] | None = None
 
@@ -163,15 +168,8 @@ class Deps:
             return
         for found in alters.values():
             found.sort()
-        for k, obj in cat.objects.items():
-            if obj.kind in ("index", "trigger", "comment"):
-                tables = [obj.parent] if obj.parent in alters else []
-            elif obj.kind == "view":
-                tables = [d for d in self.hard[k] if d in alters]
-            else:
-                continue
-            if not tables:
-                continue
+
+        def follow(k: str, obj: Obj, tables: list[str]) -> None:
             used = _names_used_by(obj)
             for t in tables:
                 for seq, alter, names in reversed(alters[t]):  # the latest before it that it relies on
@@ -179,6 +177,17 @@ class Deps:
                         if alter not in self.hard[k]:
                             self.hard[k].append(alter)
                         break
+
+        for t, found in alters.items():
+            for k in cat.children.get(t, ()):
+                obj = cat.objects.get(k)
+                if obj is not None and obj.kind in ("index", "trigger", "comment") and obj.seq > found[0][0]:
+                    follow(k, obj, [t])
+        for k, obj in cat.objects.items():
+            if obj.kind == "view":
+                tables = [d for d in self.hard[k] if d in alters and alters[d][0][0] < obj.seq]
+                if tables:
+                    follow(k, obj, tables)
 
     @staticmethod
     def _roots(cat: Catalog) -> dict[str, str]:
@@ -222,8 +231,11 @@ class Deps:
 
     def _compute(self, obj: Obj, types: set[str], funcs: dict[str, list[str]]) -> tuple[list[str], list[ForeignKey]]:
         cat = self.cat
-        deps: list[str] = []
         fks: list[ForeignKey] = []
+        if obj.table is None and not obj.extra_deps and obj.kind not in ("index", "trigger", "statement"):
+            p = obj.parent  # a comment, a function, a type...: its parent at most
+            return ([p] if p and p != obj.key and p in cat.objects else []), fks
+        deps: list[str] = []
         if obj.parent:
             deps.append(obj.parent)
         if obj.table is not None:
@@ -259,11 +271,12 @@ class Deps:
             # A kept ALTER, DO block and the like may call functions (a column's DEFAULT) and sequences.
             # Data statements are not scanned: they are long, and scanning them all costs more than the
             # rest of the dependencies together; rows calling a function of a later target stay a known gap.
-            calls, sequences = _names_used(obj.text)
-            if calls:
-                deps.extend(f for name in calls for f in funcs.get(name, ()))
-            if sequences:
-                deps.extend(s for s in sequences if s in cat.objects)
+            for text in _call_texts(obj):
+                calls, sequences = _names_used(text)
+                if calls:
+                    deps.extend(f for name in calls for f in funcs.get(name, ()))
+                if sequences:
+                    deps.extend(s for s in sequences if s in cat.objects)
         for d in obj.extra_deps:
             target = cat.get(d)
             if target is not None:
@@ -302,6 +315,26 @@ def _kept_rename(cat: Catalog, ref: Obj, body: str) -> str | None:
                 re.search(rf"\brename\s+(?:column\s+)?\S+\s+to\s+\"?{re.escape(n)}\b", c.text, re.I) for n in missing):
             found = c
     return found.key if found is not None else None
+
+
+def _call_texts(kept: Obj) -> list[str]:
+    """The parts of a kept statement that may call functions: for a kept ALTER TABLE, the clauses of
+    its kept actions (short texts that repeat, so their scans are remembered); else its whole text."""
+    if kept.origin.kind != "alter_table":
+        return [kept.text]
+    out: list[str] = []
+    for a in kept.origin.detail.actions:
+        if a.text not in kept.text:
+            continue
+        if a.coldef is not None:
+            out += [c.text for c in a.coldef.clauses if c.kind != "references"]
+        elif a.clause is not None:
+            out.append(a.clause.text)
+        elif a.constraint is not None and a.constraint.kind != "foreign":
+            out.append(a.constraint.text)
+        elif a.kind == "set_type" and a.if_exists:  # a USING expression
+            out.append(a.text)
+    return out
 
 
 def _names_brought(kept: Obj) -> frozenset[str]:
