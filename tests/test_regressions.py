@@ -235,6 +235,14 @@ CASES: dict[str, tuple[list[list[str]], PlanDraw]] = {
         ["ALTER TABLE account ADD config JSONB,\n    ALTER COLUMN state SET DEFAULT 'high';",
          "ALTER TABLE account ADD other mood DEFAULT 'low';"],
     ], ONE),
+    # A table made with an enum label before a kept RENAME VALUE renames it, but put in a later target by the
+    # plan: the rename follows the table.
+    "label_rename_follows_a_table_made_with_the_old_label": ([
+        ["CREATE TYPE mood AS ENUM ('low', 'mid');"],
+        ["CREATE TABLE IF NOT EXISTS tag (id BIGSERIAL PRIMARY KEY, state mood DEFAULT 'low');"],
+        ["ALTER TYPE mood RENAME VALUE 'low' TO 'high';",
+         "CREATE TABLE later (id BIGSERIAL PRIMARY KEY, state mood DEFAULT 'high');"],
+    ], PlanDraw(["0001_a.sql", "0002_b.sql"], [0, 1, 1], [])),
 }
 
 # An index or a column comment made before a kept RENAME or DROP of its column and pinned in a later

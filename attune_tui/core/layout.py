@@ -103,6 +103,7 @@ class Deps:
                         hard.append(chain[-1])
                 chain.append(k)
         self._after_kept_alters(cat)
+        self._around_kept_label_renames(cat)
         self.roots = self._roots(cat)
         self.users: dict[str, set[str]] = {}  # object → objects whose pieces depend on where it is
         # A movable piece whose hard dependencies go beyond its parent (each listed once); a kept
@@ -188,6 +189,30 @@ class Deps:
                 tables = [d for d in self.hard[k] if d in alters and alters[d][0][0] < obj.seq]
                 if tables:
                     follow(k, obj, tables)
+
+    def _around_kept_label_renames(self, cat: Catalog) -> None:
+        """A kept ``RENAME VALUE`` of an enum comes after what was made with the old label (a table whose
+        default names it), and what was made later with the new label comes after it."""
+        renames = [(k, o) for chain in self.kept_chains.values() for k in chain
+                   if (o := cat.objects[k]).origin.kind == "alter_type" and o.origin.detail.action == "rename_value"]
+        if not renames:
+            return
+        users: dict[str, list[str]] = {}  # type → objects whose placement needs it
+        for k, ds in self.hard.items():
+            for d in ds:
+                if d.startswith("type:"):
+                    users.setdefault(d, []).append(k)
+        for r, ro in renames:
+            d = ro.origin.detail
+            for u in users.get(ro.parent or "", ()):
+                uo = cat.objects[u]
+                if uo.kind == "statement":
+                    continue  # kept statements on the type keep their chain order
+                text = _label_text(uo)
+                if uo.seq < ro.seq and f"'{d.value}'" in text and u not in self.hard[r]:
+                    self.hard[r].append(u)
+                elif uo.seq > ro.seq and f"'{d.new_value}'" in text and r not in self.hard[u]:
+                    self.hard[u].append(r)
 
     @staticmethod
     def _roots(cat: Catalog) -> dict[str, str]:
@@ -315,6 +340,13 @@ def _kept_rename(cat: Catalog, ref: Obj, body: str) -> str | None:
                 re.search(rf"\brename\s+(?:column\s+)?\S+\s+to\s+\"?{re.escape(n)}\b", c.text, re.I) for n in missing):
             found = c
     return found.key if found is not None else None
+
+
+def _label_text(obj: Obj) -> str:
+    """Where an object may write an enum label: a table's columns as emitted, else its text."""
+    if obj.table is not None:
+        return " ".join(c.render() for c in obj.table.columns)
+    return obj.text
 
 
 def _call_texts(kept: Obj) -> list[str]:
