@@ -67,6 +67,12 @@ def worker_used(monkeypatch: pytest.MonkeyPatch) -> WorkerUse:
     return use
 
 
+def _run_fresh(script: str, expected: str) -> None:
+    """Run a test script in a fresh interpreter (no threads, so the worker may fork); it prints ``expected``."""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0 and done.stdout.strip() == expected, done.stderr[-3000:]
+
+
 def test_worker_gives_the_same_consolidation() -> None:
     """Also when the worker fails.  Run in a fresh interpreter: the suite's own threads (servers, apps)
     rightly keep the worker off in this one."""
@@ -96,8 +102,7 @@ def test_worker_gives_the_same_consolidation() -> None:
         "assert with_worker == t._snapshot(t._consolidate(t.FILES)) and from_worker == []\n"
         "print('same')\n"
     )
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300)
-    assert done.returncode == 0 and done.stdout.strip() == "same", done.stderr[-3000:]
+    _run_fresh(script, "same")
 
 
 def test_runs_are_claimed_once_and_folding_early_stop_releases_the_worker() -> None:
@@ -129,8 +134,7 @@ def test_runs_are_claimed_once_and_folding_early_stop_releases_the_worker() -> N
         "import os; assert not os.path.exists(w.spool)\n"
         "print('ok')\n"
     )
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300)
-    assert done.returncode == 0 and done.stdout.strip() == "ok", done.stderr[-3000:]
+    _run_fresh(script, "ok")
 
 
 def test_no_worker_is_forked_from_a_threaded_process(worker_used: WorkerUse) -> None:
