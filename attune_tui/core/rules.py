@@ -184,9 +184,9 @@ def _foreign_key_targets(cat: Catalog, obj: Obj, name: str) -> list[str]:
     move to a later target (where its table is created): those tables become its dependencies.
     """
     t = obj.table
-    col = t.column(name) if t is not None and name else None
     if t is None or not name:
         return []
+    col = t.column(name)
     refs = [c.ref_table for c in col.clauses if c.kind == "references" and c.ref_table] if col is not None else []
     refs += [c.ref_table for c in t.constraints if c.kind == "foreign" and c.ref_table and name in c.columns]
     found = [cat.get(key("table", r)) for r in refs]
@@ -216,7 +216,7 @@ def _column_users(cat: Catalog, obj: Obj, name: str) -> list[str]:
     when the plan pins one of them in a later target.
     """
     found = [k for k in sorted(cat.children.get(obj.key, ()))
-             if k.startswith("index:") and name in _index_idents(cat.objects[k])]
+             if k.startswith("index:") and (o := cat.objects.get(k)) is not None and name in _index_idents(o)]
     comment = key("comment", key("column", f"{obj.table.name}.{name}")) if obj.table is not None else ""
     return found + ([comment] if comment in cat.objects else [])
 
