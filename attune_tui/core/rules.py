@@ -141,8 +141,8 @@ def _types_used(cat: Catalog, actions: list[AlterAction]) -> set[str]:
 
 
 def _kept_children(cat: Catalog, obj: Obj) -> list[Obj]:
-    kids = (cat.objects.get(k) for k in sorted(cat.children.get(obj.key, ())))
-    return [c for c in kids if c is not None and c.kind == "statement"]
+    """The kept statements attached to ``obj`` (in no particular order: callers only ask whether any is, or does)."""
+    return [c for k in cat.children.get(obj.key, ()) if k.startswith("statement:") and (c := cat.objects.get(k))]
 
 
 _CHECKED_BODY = re.compile(r"\blanguage\s+'?sql\b|\bbegin\s+atomic\b", re.I)
@@ -237,7 +237,7 @@ def _named_by_kept(cat: Catalog, obj: Obj, name: str) -> bool:
     """
     if not name:
         return False
-    kept = [c for k in cat.children.get(obj.key, ()) if k.startswith("statement:") and (c := cat.objects.get(k))]
+    kept = _kept_children(cat, obj)
     if not kept:
         return False
     plain = name.isascii() and _WORD_CHARS.fullmatch(name) is not None
