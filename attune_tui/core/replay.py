@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -12,6 +13,9 @@ from .parse import _PARSED, parse_migration  # noqa: F401  (re-exported: tests a
 from .parse_pool import parsed_files
 from .rules import RULES, keep_verbatim
 from .statements import Statement
+
+
+_PLACING = threading.Lock()
 
 
 @dataclass
@@ -46,11 +50,14 @@ def _fresh(stmt: Statement, seq: int) -> Statement:
     is shared by every replay that gives it the same place (the same chain, or a prefix
     of it, as the checklist replays), and copied for a chain that places it elsewhere.
     """
-    if stmt.seq == seq:
+    if stmt.seq == seq:  # once set, ``seq`` never changes: no lock needed to read it
         return stmt
-    if stmt.seq == 0:  # parsed and never placed yet
-        stmt.seq = seq
-        return stmt
+    if stmt.seq == 0:  # parsed and never placed yet: the first replay to get here places it
+        with _PLACING:  # the app and the checklist replay in threads; only one may claim it
+            if stmt.seq == 0:
+                stmt.seq = seq
+        if stmt.seq == seq:
+            return stmt
     s = object.__new__(Statement)
     s.__dict__.update(stmt.__dict__)
     s.seq = seq

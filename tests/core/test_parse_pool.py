@@ -158,3 +158,16 @@ def test_cached_parse_keeps_the_files_diagnostics() -> None:
     assert ("20250101000000_a.sql", "no-semicolon") in first
     assert ("20250101000001_b.sql", "syntax") in first
     assert second == first
+
+
+def test_replays_of_different_chains_never_share_a_placed_statement() -> None:
+    """A cached statement is placed in the first chain that replays it; a chain placing it elsewhere gets a copy."""
+    parse._PARSED.clear()
+    history = load_files(None, FILES[:20])
+    whole = Consolidation(history, grouped_plan([m.name for m in history.migrations]))
+    tail = load_files(None, FILES[10:20])  # the same files, earlier in their chain
+    later = Consolidation(tail, grouped_plan([m.name for m in tail.migrations]))
+    shared = {id(s) for s in whole.replay.statements} & {id(s) for s in later.replay.statements}
+    assert not shared
+    assert [s.seq for s in whole.replay.statements] == list(range(1, len(whole.replay.statements) + 1))
+    assert [s.seq for s in later.replay.statements] == list(range(1, len(later.replay.statements) + 1))
