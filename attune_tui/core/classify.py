@@ -132,6 +132,13 @@ def classify(stmt: Statement) -> Statement:
 
 
 def _classify(stmt: Statement) -> None:
+    c = stmt.text[:1]
+    if c in "cC" and (m := _SIMPLE_COMMENT.match(stmt.text)) is not None:
+        _simple_comment(stmt, m)
+        return
+    if c in "iIuUdD" and (m := _SIMPLE_DML.match(stmt.text)) is not None:
+        _set_dml(stmt, (m.group(1) or m.group(2) or m.group(3)).lower(), _dropped_public(m.group(4).lower()))
+        return
     head = _head(stmt)
     words = [t.value for t in head if t.kind == "word"]
     w0 = words[0] if words else ""
@@ -579,6 +586,38 @@ def _drop(stmt: Statement) -> None:
 
 # --- COMMENT, DML, GRANT --------------------------------------------------
 
+# The common COMMENT shape, plain names only: ``COMMENT ON COLUMN t.c IS '...';``.  A history
+# has thousands of these (one per column, often), and lexing each costs four times this match;
+# anything else (quoted names, comments inside, functions, triggers) takes the token path.
+_SIMPLE_COMMENT = re.compile(
+    r"comment\s+on\s+(column|table|index|view|type|sequence|schema|extension|domain)\s+"
+    r"([a-z_][a-z0-9_$]*(?:\.[a-z_][a-z0-9_$]*)*)\s+is\s+(null|'[^']*(?:''[^']*)*')\s*;?\Z",
+    re.I | re.A)
+
+
+def _simple_comment(stmt: Statement, m: re.Match[str]) -> None:
+    what, name, value = m.group(1).lower(), _dropped_public(m.group(2).lower()), m.group(3)
+    if what != "column":
+        target = key(what, name)
+    elif "." in name:
+        target = key("column", name)
+    else:
+        raise ValueError("comment target")
+    _set_comment(stmt, target, value[0] in "nN")
+
+
+def _dropped_public(name: str) -> str:
+    """A dotted plain name without its ``public.`` schema, as ``qualified_name`` gives it."""
+    return name[7:] if name.startswith("public.") else name
+
+
+def _set_comment(stmt: Statement, target: str, is_null: bool) -> None:
+    stmt.kind = "comment"
+    stmt.creates = [key("comment", target)]
+    stmt.depends = [target]
+    stmt.detail = CommentDef(target, is_null)
+
+
 def _comment(stmt: Statement) -> None:
     toks = stmt.tokens()
     what = toks[2].value
@@ -606,10 +645,7 @@ def _comment(stmt: Statement) -> None:
     if target is None:
         raise ValueError("comment target")
     is_null = toks[-1 if toks[-1].value != ";" else -2].is_word("null") and any(t.is_word("is") for t in toks)
-    stmt.kind = "comment"
-    stmt.creates = [key("comment", target)]
-    stmt.depends = [target]
-    stmt.detail = CommentDef(target, is_null)
+    _set_comment(stmt, target, is_null)
 
 
 def _dml(stmt: Statement, verb: str, toks: list[Token]) -> None:
@@ -624,6 +660,17 @@ def _dml(stmt: Statement, verb: str, toks: list[Token]) -> None:
     table, _ = qualified_name(toks, i)
     if table is None:
         raise ValueError("data statement target")
+    _set_dml(stmt, verb, table)
+
+
+# ``INSERT INTO t``, ``UPDATE t`` or ``DELETE FROM t`` with a plain name, read without lexing
+# the statement's head (seed files hold thousands of rows statements); else the token path.
+_SIMPLE_DML = re.compile(
+    r"(?:(insert)\s+into|(update)|(delete)\s+from)\s+(?!only\b)([a-z_][a-z0-9_$]*(?:\.[a-z_][a-z0-9_$]*)*)(?=[\s(;]|\Z)",
+    re.I | re.A)
+
+
+def _set_dml(stmt: Statement, verb: str, table: str) -> None:
     reads: list[str] = []
     if verb == "insert" and "select" in stmt.text.casefold() and _SELECT.search(stmt.text):  # casefold: a cheap pre-check
         reads = [t for t in _sqlglot_tables(stmt.text) if t != table]
