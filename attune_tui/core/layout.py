@@ -84,61 +84,112 @@ class Deps:
         types: set[str] = set()
         funcs: dict[str, list[str]] = {}
         for k in objects:
-            if k.startswith("function:"):
+            if k[0] == "f" and k.startswith("function:"):
                 funcs.setdefault(k[9:].split("(", 1)[0], []).append(k)
-            elif k.startswith("type:"):
+            elif k[0] == "t" and k.startswith("type:"):
                 types.add(k[5:])
+        # One pass computes each object's dependencies and what a reassignment needs to recompute
+        # only what it touches; the rules that relate objects to each other come after it.
         # A table's kept statements run in chain order: each needs the one before, so moving one
         # (after a function or table it needs) takes the later ones along.
         self.kept_chains: dict[str, list[str]] = {}  # parent → its kept statements, in chain order
-        before: dict[str, str] = {}
-        for k, obj in objects.items():
-            hard, self.fks[k] = self._compute(obj, types, funcs)
-            self.hard[k] = hard
-            if obj.kind == "statement" and obj.parent:
-                chain = self.kept_chains.setdefault(obj.parent, [])
-                if chain:
+        self.before: dict[str, str] = {}  # kept statement → the one before it in its chain
+        self.pos: dict[str, int] = {}  # catalog order, which problems follow
+        self.rooted: dict[str, list[str]] = {}  # legacy file → objects whose home it gives (catalog order)
+        self.roots: dict[str, str] = {}  # object → the last object of its parent chain (whose file gives its home)
+        views: list[str] = []
+        kept_alters: list[str] = []
+        label_renames: list[str] = []
+        roots, rooted, hard_of, fks_of, before = self.roots, self.rooted, self.hard, self.fks, self.before
+        compute = self._compute
+        for i, (k, obj) in enumerate(objects.items()):
+            hard, fks_of[k] = compute(obj, types, funcs)
+            hard_of[k] = hard
+            self.pos[k] = i
+            p = obj.parent
+            root = k if p is None or p not in objects else (roots.get(p) or self._root(cat, k))
+            roots[k] = root
+            file = obj.origin.file if root == k else objects[root].origin.file
+            bucket = rooted.get(file)
+            if bucket is None:
+                rooted[file] = [k]
+            else:
+                bucket.append(k)
+            kind = obj.kind
+            if kind == "statement" and p:
+                chain = self.kept_chains.get(p)
+                if chain is None:
+                    self.kept_chains[p] = [k]
+                else:
                     before[k] = chain[-1]
                     if chain[-1] not in hard:
                         hard.append(chain[-1])
-                chain.append(k)
-        self._after_kept_alters(cat)
-        self._around_kept_label_renames(cat)
-        self.roots = self._roots(cat)
+                    chain.append(k)
+                origin_kind = obj.origin.kind
+                if origin_kind == "alter_table":
+                    kept_alters.append(k)
+                elif origin_kind == "alter_type" and obj.origin.detail.action == "rename_value":
+                    label_renames.append(k)
+            elif kind == "view":
+                views.append(k)
+        self._after_kept_alters(cat, kept_alters, views)
+        self._around_kept_label_renames(cat, label_renames)
+        self._users_and_movers()
+        self._members: dict[str, list[str]] | None = None
+
+    def _users_and_movers(self) -> None:
+        """Who needs each object (its placement moves them), and the pieces that may move."""
+        objects = self.cat.objects
         self.users: dict[str, set[str]] = {}  # object → objects whose pieces depend on where it is
+        self.type_uses: list[tuple[str, str]] = []
         # A movable piece whose hard dependencies go beyond its parent (each listed once); a kept
         # statement also when one before it in its chain needs more than the chain.
-        self.movers = []
+        self.movers: list[str] = []
         moving_chains: set[str] = set()
-        # What a reassignment needs to recompute only what it touches:
-        self.pos: dict[str, int] = {}  # catalog order, which problems follow
-        self.rooted: dict[str, list[str]] = {}  # legacy file → objects whose home it gives (catalog order)
-        self.type_uses: list[tuple[str, str]] = []
-        users = self.users
-        for i, (k, o) in enumerate(objects.items()):
-            self.pos[k] = i
-            self.rooted.setdefault(objects[self.roots[k]].origin.file, []).append(k)
-            hard = self.hard[k]
+        users, before, movers = self.users, self.before, self.movers
+        for k, hard in self.hard.items():
             for d in hard:
-                users.setdefault(d, set()).add(k)
-                if d.startswith("type:"):
+                u = users.get(d)
+                if u is None:
+                    users[d] = {k}
+                else:
+                    u.add(k)
+                if d[0] == "t" and d.startswith("type:"):
                     self.type_uses.append((k, d))
-            for fk in self.fks[k]:
-                users.setdefault(fk.ref, set()).add(k)
-                if fk.after is not None:
-                    users.setdefault(fk.after, set()).add(k)
-            if o.kind not in MOVABLE:
+            fks = self.fks[k]
+            if fks:
+                for fk in fks:
+                    users.setdefault(fk.ref, set()).add(k)
+                    if fk.after is not None:
+                        users.setdefault(fk.after, set()).add(k)
+            o = objects[k]
+            kind = o.kind
+            if kind not in MOVABLE:
                 continue
-            if o.kind == "statement" and o.parent:
-                if any(d != o.parent and d != before.get(k) for d in hard):
-                    moving_chains.add(o.parent)
-                if o.parent in moving_chains:
-                    self.movers.append(k)
-            elif len(hard) > 1 or (len(hard) == 1 and hard[0] != o.parent):
-                self.movers.append(k)
-        self.mover_set = set(self.movers)
+            p = o.parent
+            if kind == "statement" and p:
+                if p not in moving_chains:
+                    b = before.get(k)
+                    if any(d != p and d != b for d in hard):
+                        moving_chains.add(p)
+                if p in moving_chains:
+                    movers.append(k)
+            elif len(hard) > 1 or (hard and hard[0] != p):
+                movers.append(k)
+        self.mover_set = set(movers)
         self.hoistable = {d for _, d in self.type_uses}
-        self._members: dict[str, list[str]] | None = None
+
+    @staticmethod
+    def _root(cat: Catalog, k: str) -> str:
+        """The last object of ``k``'s parent chain, walked (a parent made after its child, rarely)."""
+        objects = cat.objects
+        root, p, steps = k, objects[k].parent, 0
+        while p is not None and steps < 15:
+            parent = objects.get(p)
+            if parent is None:
+                break
+            root, p, steps = p, parent.parent, steps + 1
+        return root
 
     def overridden(self, overrides: dict[str, str]) -> set[str]:
         """Objects with an override (by object or statement key) somewhere on their parent chain."""
@@ -153,18 +204,16 @@ class Deps:
             self._members = members
         return {k for o in overrides for k in self._members.get(o, ())}
 
-    def _after_kept_alters(self, cat: Catalog) -> None:
+    def _after_kept_alters(self, cat: Catalog, kept_alters: list[str], views: list[str]) -> None:
         """An index, trigger, comment or view naming a column that a kept ALTER TABLE added or renamed
         earlier needs that ALTER first: when it moves to a later target (pinned there, or following
-        what it needs), they follow."""
+        what it needs), they follow.  ``kept_alters``: the kept ALTER TABLEs (catalog order)."""
         alters: dict[str, list[tuple[int, str, frozenset[str]]]] = {}  # table → (seq, key, names it brings)
-        for parent, chain in self.kept_chains.items():
-            for k in chain:
-                o = cat.objects[k]
-                if o.origin.kind == "alter_table":
-                    names = _names_brought(o)
-                    if names:
-                        alters.setdefault(parent, []).append((o.seq, k, names))
+        for k in kept_alters:
+            o = cat.objects[k]
+            names = _names_brought(o)
+            if names:
+                alters.setdefault(o.parent or "", []).append((o.seq, k, names))
         if not alters:
             return
         for found in alters.values():
@@ -180,23 +229,24 @@ class Deps:
                         break
 
         for t, found in alters.items():
+            first = found[0][0]
             for k in cat.children.get(t, ()):
                 obj = cat.objects.get(k)
-                if obj is not None and obj.kind in ("index", "trigger", "comment") and obj.seq > found[0][0]:
+                if obj is not None and obj.kind in ("index", "trigger", "comment") and obj.seq > first:
                     follow(k, obj, [t])
-        for k, obj in cat.objects.items():
-            if obj.kind == "view":
-                tables = [d for d in self.hard[k] if d in alters and alters[d][0][0] < obj.seq]
-                if tables:
-                    follow(k, obj, tables)
+        for k in views:
+            obj = cat.objects[k]
+            tables = [d for d in self.hard[k] if d in alters and alters[d][0][0] < obj.seq]
+            if tables:
+                follow(k, obj, tables)
 
-    def _around_kept_label_renames(self, cat: Catalog) -> None:
+    def _around_kept_label_renames(self, cat: Catalog, label_renames: list[str]) -> None:
         """A kept ``RENAME VALUE`` of an enum comes after what was made with the old label (a table whose
         default names it), and what was made later with the new label comes after it."""
-        renames = [(k, o) for chain in self.kept_chains.values() for k in chain
-                   if (o := cat.objects[k]).origin.kind == "alter_type" and o.origin.detail.action == "rename_value"]
-        if not renames:
+        if not label_renames:
             return
+        renames = [(k, o) for chain in self.kept_chains.values() for k in chain  # chain by chain, as they run
+                   if (o := cat.objects[k]).origin.kind == "alter_type" and o.origin.detail.action == "rename_value"]
         users: dict[str, list[str]] = {}  # type → objects whose placement needs it
         for k, ds in self.hard.items():
             for d in ds:
@@ -213,21 +263,6 @@ class Deps:
                     self.hard[r].append(u)
                 elif uo.seq > ro.seq and f"'{d.new_value}'" in text and r not in self.hard[u]:
                     self.hard[u].append(r)
-
-    @staticmethod
-    def _roots(cat: Catalog) -> dict[str, str]:
-        """For each object: the last object of its parent chain (the one whose file gives its home)."""
-        objects = cat.objects
-        out: dict[str, str] = {}
-        for k, obj in objects.items():
-            root, p, steps = k, obj.parent, 0
-            while p is not None and steps < 15:
-                parent = objects.get(p)
-                if parent is None:
-                    break
-                root, p, steps = p, parent.parent, steps + 1
-            out[k] = root
-        return out
 
     @functools.cached_property
     def chains(self) -> dict[str, list[tuple[str, str]]]:
