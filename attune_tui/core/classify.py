@@ -139,6 +139,12 @@ def _classify(stmt: Statement) -> None:
     if c in "iIuUdD" and (m := _SIMPLE_DML.match(stmt.text)) is not None:
         _set_dml(stmt, (m.group(1) or m.group(2) or m.group(3)).lower(), _dropped_public(m.group(4).lower()))
         return
+    if c in "aA" and (m := _SIMPLE_ALTER.match(stmt.text)) is not None:
+        _simple_alter_table(stmt, m)
+        return
+    if c in "cC" and (m := _SIMPLE_INDEX.match(stmt.text)) is not None:
+        _simple_index(stmt, m)
+        return
     head = _head(stmt)
     words = [t.value for t in head if t.kind == "word"]
     w0 = words[0] if words else ""
@@ -166,6 +172,7 @@ def _classify(stmt: Statement) -> None:
 
 
 _FIRST_WORD = re.compile(r"\s*([A-Za-z]+)")
+_ID = r"[a-z_][a-z0-9_$]*"  # a plain identifier, for the fast paths (compiled with re.I | re.A)
 _SELECT = re.compile(r"\bselect\b", re.I)
 _DATA_VERBS = {"insert", "update", "delete", "copy", "merge", "truncate"}
 
@@ -333,6 +340,26 @@ def _create_index(stmt: Statement) -> None:
     name, table, rest = _index_parts(stmt.tokens())
     idents = frozenset(t.value for t in rest if t.name is not None)
     calls = frozenset(t.value for n, t in enumerate(rest[:-1]) if t.kind == "word" and rest[n + 1].value == "(")
+    _set_index(stmt, name, table, idents, calls)
+
+
+# ``CREATE [UNIQUE] INDEX [IF NOT EXISTS] name ON table ...`` whose rest holds no quote, comment,
+# dollar sign or slash: its words are read by one scan instead of lexing (numbers are matched
+# whole so that ``1e5`` holds no word, as the lexer has it).  Anything else takes the token path.
+_SIMPLE_INDEX = re.compile(
+    rf"create\s+(?:unique\s+)?index\s+(?:if\s+not\s+exists\s+)?(?!if\b|on\b|only\b|concurrently\b)({_ID}(?:\.{_ID})*)"
+    rf"\s+on\s+(?!only\b)({_ID}(?:\.{_ID})*)(?![a-z0-9_$.])((?:[a-z0-9_\s(),.:<>=!+*%\[\]]|-(?!-))*?)\s*;?\Z",
+    re.I | re.A)
+_INDEX_WORDS = re.compile(r"[0-9][0-9.]*(?:e[+-]?[0-9]+)?|([a-z_][a-z0-9_]*)(\s*\()?", re.I | re.A)
+
+
+def _simple_index(stmt: Statement, m: re.Match[str]) -> None:
+    words = [(w.lower(), call) for w, call in _INDEX_WORDS.findall(m.group(3)) if w]
+    _set_index(stmt, _dropped_public(m.group(1).lower()), _dropped_public(m.group(2).lower()),
+               frozenset(w for w, _ in words), frozenset(w for w, call in words if call))
+
+
+def _set_index(stmt: Statement, name: str | None, table: str, idents: frozenset[str], calls: frozenset[str]) -> None:
     name = name or f"{table}_idx"
     stmt.kind = "create_index"
     stmt.creates = [key("index", name)]
@@ -451,6 +478,39 @@ def _alter_table(stmt: Statement) -> None:
             stmt.creates = [key("table", a.new_name or "")]
     deps.discard(key("table", name))
     stmt.depends = sorted(deps)
+
+
+# ``ALTER TABLE t`` with one action that takes no column definition: ``ALTER COLUMN c SET|DROP
+# NOT NULL``, ``DROP DEFAULT``, ``SET DEFAULT`` a literal, a name or a call without arguments,
+# or ``DROP COLUMN c``.  Plain names only; anything else (several actions, IF EXISTS, ONLY,
+# comments, longer expressions) takes the token path.
+_SIMPLE_ALTER = re.compile(
+    rf"alter\s+table\s+(?!only\b|if\b|concurrently\b)({_ID}(?:\.{_ID})*)\s+("
+    rf"alter\s+(?:column\s+({_ID})|(?!column\b)({_ID}))\s+"
+    r"(?:(set\s+not\s+null|drop\s+not\s+null|drop\s+default)|set\s+(default\s+(?:"
+    r"'[^']*(?:''[^']*)*'(?:::[a-z_][a-z0-9_]*(?:\[\])?)?|[a-z_][a-z0-9_]*(?:\(\))?|-?[0-9]+(?:\.[0-9]+)?)))"
+    rf"|drop\s+(?:column\s+(?!if\b)({_ID})|(?!column\b|if\b|constraint\b)({_ID}))"
+    r")\s*;?\Z",
+    re.I | re.A)
+_SIMPLE_ALTER_KINDS = {"setnotnull": "set_not_null", "dropnotnull": "drop_not_null", "dropdefault": "drop_default"}
+
+
+def _simple_alter_table(stmt: Statement, m: re.Match[str]) -> None:
+    text = m.group(2)
+    column = m.group(3) or m.group(4)
+    if column is not None:
+        if m.group(5) is not None:
+            action = AlterAction(_SIMPLE_ALTER_KINDS["".join(m.group(5).lower().split())], text, column=column.lower())
+        else:
+            body = m.group(6)
+            action = AlterAction("set_default", text, column=column.lower(), clause=Clause("default", body, body=body))
+    else:
+        action = AlterAction("drop_column", text, column=(m.group(7) or m.group(8)).lower(), if_exists=False)
+    name = _dropped_public(m.group(1).lower())
+    stmt.kind = "alter_table"
+    stmt.alters = [key("table", name)]
+    stmt.detail = AlterTable(name, [action])
+    stmt.depends = []
 
 
 def _alter_action(src: str, g: list[Token]) -> AlterAction:

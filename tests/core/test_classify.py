@@ -53,7 +53,9 @@ def test_simple_comments_match_the_token_path(text: str, taken: bool) -> None:
     assert fast == tokens
 
 
-_word = st.from_regex(r"[A-Za-z_][A-Za-z0-9_$]{0,6}", fullmatch=True)
+_word = st.one_of(st.from_regex(r"[A-Za-z_][A-Za-z0-9_$]{0,6}", fullmatch=True),
+                  st.sampled_from(["if", "IF", "only", "column", "Column", "constraint", "set", "drop", "default", "not",
+                                   "null", "public", "Public", "table", "exists", "is", "into", "from", "concurrently"]))
 _space = st.sampled_from([" ", "  ", "\n", "\t", "\n  "])
 _what = st.sampled_from(["COLUMN", "column", "Table", "INDEX", "view", "TYPE", "sequence", "SCHEMA", "extension",
                          "domain"])
@@ -102,4 +104,98 @@ def test_simple_data_statements_match_the_token_path(text: str, taken: bool) -> 
                                                                           "WHERE a > 0", "SELECT 1 FROM z;"]))
 def test_generated_data_statements_match_the_token_path(verb, parts, sp, rest) -> None:
     fast, tokens, _ = _dml_both(f"{verb}{sp}{'.'.join(parts)}{sp}{rest}")
+    assert fast == tokens
+
+
+def _alter_both(text: str) -> tuple[tuple, tuple, bool]:
+    return _outcome(C._classify, text), _outcome(C._alter_table, text), C._SIMPLE_ALTER.match(text) is not None
+
+
+@pytest.mark.parametrize("text, taken", [
+    ("ALTER TABLE runtime ALTER COLUMN ref SET NOT NULL;", True),
+    ("alter table public.Runtime alter Ref drop  not\n null", True),
+    ("ALTER TABLE s.t ALTER COLUMN c DROP DEFAULT ;", True),
+    ("ALTER TABLE t ALTER COLUMN c SET DEFAULT '{}'::jsonb;", True),
+    ("ALTER TABLE t ALTER COLUMN c SET DEFAULT 'it''s';", True),
+    ("ALTER TABLE t ALTER COLUMN c SET DEFAULT NOW();", True),
+    ("ALTER TABLE t ALTER COLUMN c SET DEFAULT -1.5;", True),
+    ("ALTER TABLE t ALTER COLUMN c SET DEFAULT '{}'::text[];", True),
+    ("ALTER TABLE t ALTER COLUMN column SET NOT NULL;", True),
+    ("ALTER TABLE t DROP COLUMN c;", True),
+    ("ALTER TABLE t DROP c;", True),
+    ("ALTER TABLE t DROP COLUMN column;", True),
+    ("ALTER TABLE t ALTER column SET NOT NULL;", False),
+    ("ALTER TABLE t DROP COLUMN;", False),
+    ("ALTER TABLE t DROP COLUMN IF EXISTS c;", False),
+    ("ALTER TABLE t DROP CONSTRAINT k;", False),
+    ("ALTER TABLE t DROP IF EXISTS c;", False),
+    ("ALTER TABLE ONLY t DROP COLUMN c;", False),
+    ("ALTER TABLE IF EXISTS t DROP COLUMN c;", False),
+    ("ALTER TABLE t DROP COLUMN a, DROP COLUMN b;", False),
+    ("ALTER TABLE t ALTER COLUMN c SET DEFAULT f(1, 2);", False),
+    ("ALTER TABLE t ALTER COLUMN c SET DEFAULT 'a' -- why\n;", False),
+    ("ALTER TABLE t ALTER COLUMN c SET DEFAULT E'a\\'b';", False),
+    ("ALTER TABLE \"T\" DROP COLUMN c;", False),
+    ("ALTER TABLE t ADD COLUMN c INT;", False),
+])
+def test_simple_alter_tables_match_the_token_path(text: str, taken: bool) -> None:
+    fast, tokens, was_taken = _alter_both(text)
+    assert was_taken == taken
+    assert fast == tokens
+
+
+_action = st.one_of(
+    st.tuples(st.sampled_from(["ALTER COLUMN", "alter", "ALTER\ncolumn"]), _word,
+              st.sampled_from(["SET NOT NULL", "drop not null", "DROP  DEFAULT", "SET DEFAULT 'x'", "SET DEFAULT now()",
+                               "set default '{}'::jsonb", "SET DEFAULT 0", "SET DEFAULT -2", "SET DEFAULT true",
+                               "SET DEFAULT f(a, b)", "SET NULL"])).map(" ".join),
+    st.tuples(st.sampled_from(["DROP COLUMN", "drop", "DROP column IF EXISTS", "DROP CONSTRAINT"]), _word).map(" ".join))
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_word, min_size=1, max_size=2), _action, _space, st.sampled_from([";", " ;", ""]))
+def test_generated_alter_tables_match_the_token_path(parts, action, sp, end) -> None:
+    fast, tokens, _ = _alter_both(f"ALTER TABLE{sp}{'.'.join(parts)} {action}{end}")
+    assert fast == tokens
+
+
+def _index_both(text: str) -> tuple[tuple, tuple, bool]:
+    return _outcome(C._classify, text), _outcome(C._create_index, text), C._SIMPLE_INDEX.match(text) is not None
+
+
+@pytest.mark.parametrize("text, taken", [
+    ("CREATE INDEX idx_a ON runtime (name);", True),
+    ("create unique index Idx_A on public.Runtime(lower(name), ref DESC) WHERE enabled AND x > 1e5;", True),
+    ("CREATE INDEX IF NOT EXISTS idx_b ON s.t USING gin (meta jsonb_path_ops);", True),
+    ("CREATE INDEX idx_c ON t (a) WHERE a IS NOT NULL AND b <> c::text", True),
+    ("CREATE INDEX idx_d ON t ((a + 2.5e-3 * b), coalesce (c, d)) INCLUDE (e);", True),
+    ("CREATE INDEX idx_e ON t (a) WHERE b - 1 > 0;", True),
+    ("CREATE INDEX idx_f ON t (a) WHERE b = 'x';", False),
+    ("CREATE INDEX idx_g ON t (a) -- why\n;", False),
+    ("CREATE INDEX idx_h ON t (a) WHERE b / 2 > 1;", False),
+    ("CREATE INDEX idx_i ON t (\"A\");", False),
+    ("CREATE INDEX ON t (a);", False),
+    ("CREATE INDEX CONCURRENTLY idx_j ON t (a);", False),
+    ("CREATE INDEX idx_k ON ONLY t (a);", False),
+    ("CREATE INDEX idx_l ON t (a) WHERE b > $1;", False),
+    ("CREATE INDEX idx_m ON t(a);", True),
+    ("CREATE INDEX idx_n ON tab USING btree (a);", True),
+])
+def test_simple_indexes_match_the_token_path(text: str, taken: bool) -> None:
+    fast, tokens, was_taken = _index_both(text)
+    assert was_taken == taken
+    assert fast == tokens
+
+
+_expr_part = st.sampled_from(["a", "B", "lower(", "(", ")", ",", " ", "\n", "::text", "1e5", "2.5", ".5", "1e", "-", "+", "*",
+                              "<>", ">=", "is", "not", "null", "DESC", "e5", "x1", "(1)", "[1]", "%", "--", "'s'"])
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.sampled_from(["CREATE INDEX", "create unique index", "CREATE INDEX IF NOT EXISTS"]),
+       st.lists(_word, min_size=1, max_size=2), st.lists(_word, min_size=1, max_size=2),
+       st.sampled_from(["", " USING gin", " using btree"]), st.lists(_expr_part, max_size=10).map("".join),
+       st.sampled_from([";", " ;", ""]))
+def test_generated_indexes_match_the_token_path(head, name, table, using, expr, end) -> None:
+    fast, tokens, _ = _index_both(f"{head} {'.'.join(name)} ON {'.'.join(table)}{using} ({expr}){end}")
     assert fast == tokens
