@@ -1,4 +1,4 @@
-"""Parse one migration file into classified statements, cached by file name and checksum.
+"""Parse one migration file into classified statements, cached by file name and text.
 
 The app re-runs a consolidation on every plan change and the checklist
 builds several; parsing is the expensive part, so each file is parsed once
@@ -26,24 +26,29 @@ class Parsed:
     diagnostics: list[Diagnostic]
 
 
-_PARSED: dict[tuple[str, bytes], Parsed] = {}
+_PARSED: dict[tuple[str, str], Parsed] = {}
 
 
-def cache_key(m: Migration) -> tuple[str, bytes]:
-    return (m.name, m.checksum)
+def cache_key(m: Migration) -> tuple[str, str]:
+    """A file's name and text: exact, and hashing the text costs a third of a SHA-384 (once per string)."""
+    return (m.name, m.text)
 
 
-def is_cached(key: tuple[str, bytes]) -> bool:
+def is_cached(key: tuple[str, str]) -> bool:
     return key in _PARSED
 
 
-def remember(key: tuple[str, bytes], parsed: Parsed) -> None:
+def nothing_cached() -> bool:
+    return not _PARSED
+
+
+def remember(key: tuple[str, str], parsed: Parsed) -> None:
     """Cache a file parsed elsewhere (by the second-core worker)."""
     _PARSED[key] = parsed
 
 
 def parse_migration(m: Migration, diagnostics: list[Diagnostic] | None = None,
-                    key: tuple[str, bytes] | None = None) -> list[Statement]:
+                    key: tuple[str, str] | None = None) -> list[Statement]:
     """Statements of one file, classified; cached.  Its diagnostics are appended to ``diagnostics``."""
     key = key or cache_key(m)
     parsed = _PARSED.get(key)

@@ -31,6 +31,7 @@ test checks it); if the worker cannot start or fails, its runs are parsed here.
 
 from __future__ import annotations
 
+import mmap
 import multiprocessing
 import os
 import pickle
@@ -42,7 +43,7 @@ from typing import Any
 
 from .diagnostics import Diagnostic
 from .loader import Migration
-from .parse import Parsed, cache_key, is_cached, parse_migration, parse_text, remember
+from .parse import Parsed, cache_key, is_cached, nothing_cached, parse_migration, parse_text, remember
 from .statements import Statement
 
 MIN_CHARS = 1_500_000  # about 500 files of a typical history
@@ -53,10 +54,17 @@ FREE, WORKER, LOCAL = 0, 1, 2  # who parses a run
 
 def parsed_files(migrations: Sequence[Migration], diagnostics: list[Diagnostic]) -> Iterator[list[Statement]]:
     """Each file's statements in order (diagnostics appended), parsed on two cores when that pays."""
-    keys = [cache_key(m) for m in migrations]
-    todo = [i for i, k in enumerate(keys) if not is_cached(k)]
+    if nothing_cached():  # a cold start: the worker starts before the keys are made (hashing every text)
+        todo = list(range(len(migrations)))
+        keys: list[tuple[str, str]] = []
+    else:
+        keys = [cache_key(m) for m in migrations]
+        todo = [i for i, k in enumerate(keys) if not is_cached(k)]
     chars = sum(len(migrations[i].text) for i in todo)
     worker = _Worker.start(migrations, keys, _chunks(migrations, todo)) if _worth_it(chars) else None
+    keys = keys or [cache_key(m) for m in migrations]
+    if worker is not None:
+        worker.keys = keys
     try:
         for i, m in enumerate(migrations):
             if worker is not None and not is_cached(keys[i]):
@@ -90,7 +98,7 @@ def _chunks(migrations: Sequence[Migration], todo: list[int]) -> list[list[int]]
 class _Worker:
     """A forked process parsing runs in chain order, and this side's view of it."""
 
-    def __init__(self, migrations: Sequence[Migration], keys: list[tuple[str, bytes]], chunks: list[list[int]],
+    def __init__(self, migrations: Sequence[Migration], keys: list[tuple[str, str]], chunks: list[list[int]],
                  spool: str, state: Any, lock: Any, conn: Any, process: Any) -> None:
         self.migrations = migrations
         self.keys = keys
@@ -106,14 +114,15 @@ class _Worker:
         self.broken = False
 
     @classmethod
-    def start(cls, migrations: Sequence[Migration], keys: list[tuple[str, bytes]],
+    def start(cls, migrations: Sequence[Migration], keys: list[tuple[str, str]],
               chunks: list[list[int]]) -> _Worker | None:
         spool = _spool()
         if spool is None:
             return None
         try:
             ctx = multiprocessing.get_context("fork")
-            state = ctx.RawArray("b", len(chunks))
+            # Anonymous shared memory, seen by both sides after the fork (a RawArray costs 10 ms to set up).
+            state = mmap.mmap(-1, len(chunks))
             state[0] = LOCAL  # this process starts there at once
             lock = ctx.Lock()
             receive, send = ctx.Pipe(duplex=False)
@@ -190,6 +199,7 @@ class _Worker:
         if self.process.is_alive():
             self.process.terminate()
             self.process.join()
+        self.state.close()
         shutil.rmtree(self.spool, ignore_errors=True)
 
 
