@@ -94,22 +94,25 @@ class Deps:
         # (after a function or table it needs) takes the later ones along.
         self.kept_chains: dict[str, list[str]] = {}  # parent → its kept statements, in chain order
         self.before: dict[str, str] = {}  # kept statement → the one before it in its chain
-        self.pos: dict[str, int] = {}  # catalog order, which problems follow
+        self.pos: dict[str, int] = {k: i for i, k in enumerate(objects)}  # catalog order, which problems follow
         self.rooted: dict[str, list[str]] = {}  # legacy file → objects whose home it gives (catalog order)
         self.roots: dict[str, str] = {}  # object → the last object of its parent chain (whose file gives its home)
         views: list[str] = []
         kept_alters: list[str] = []
         label_renames: list[str] = []
         roots, rooted, hard_of, fks_of, before = self.roots, self.rooted, self.hard, self.fks, self.before
+        kept_chains = self.kept_chains
         compute = self._compute
-        for i, (k, obj) in enumerate(objects.items()):
+        for k, obj in objects.items():
             hard, fks_of[k] = compute(obj, types, funcs)
             hard_of[k] = hard
-            self.pos[k] = i
             p = obj.parent
-            root = k if p is None or p not in objects else (roots.get(p) or self._root(cat, k))
-            roots[k] = root
-            file = obj.origin.file if root == k else objects[root].origin.file
+            if p is None or p not in objects:
+                roots[k] = k
+                file = obj.origin.file
+            else:
+                root = roots[k] = roots.get(p) or self._root(cat, k)
+                file = objects[root].origin.file
             bucket = rooted.get(file)
             if bucket is None:
                 rooted[file] = [k]
@@ -117,9 +120,9 @@ class Deps:
                 bucket.append(k)
             kind = obj.kind
             if kind == "statement" and p:
-                chain = self.kept_chains.get(p)
+                chain = kept_chains.get(p)
                 if chain is None:
-                    self.kept_chains[p] = [k]
+                    kept_chains[p] = [k]
                 else:
                     before[k] = chain[-1]
                     if chain[-1] not in hard:
@@ -291,15 +294,15 @@ class Deps:
 
     def _compute(self, obj: Obj, types: set[str], funcs: dict[str, list[str]]) -> tuple[list[str], list[ForeignKey]]:
         cat = self.cat
-        fks: list[ForeignKey] = []
-        if obj.table is None and not obj.extra_deps and obj.kind not in ("index", "trigger", "statement"):
+        objects, aliases = cat.objects, cat.aliases
+        kind = obj.kind
+        t = obj.table
+        if t is None and not obj.extra_deps and kind not in ("index", "trigger", "statement"):
             p = obj.parent  # a comment, a function, a type...: its parent at most
-            return ([p] if p and p != obj.key and p in cat.objects else []), fks
-        deps: list[str] = []
-        if obj.parent:
-            deps.append(obj.parent)
-        if obj.table is not None:
-            t = obj.table
+            return ([p] if p and p != obj.key and p in objects else []), _NO_FKS
+        fks: list[ForeignKey] = []
+        deps: list[str] = [obj.parent] if obj.parent else []
+        if t is not None:
             for col in t.columns:
                 base = type_base(col.type_text)
                 if base in types:
@@ -314,7 +317,7 @@ class Deps:
                         if calls:
                             deps.extend(f for name in calls for f in funcs.get(name, ()))
                         if sequences:
-                            deps.extend(s for s in sequences if s in cat.objects)
+                            deps.extend(s for s in sequences if s in objects)
             for i, con in enumerate(t.constraints):
                 if con.kind == "foreign" and con.ref_table:
                     ref = cat.get(key("table", con.ref_table))
@@ -322,12 +325,12 @@ class Deps:
                         fks.append(ForeignKey(obj.key, ref.key, constraint=i, after=_kept_rename(cat, ref, con.body)))
                 elif con.kind == "check":
                     deps.extend(f for name in _names_used(con.text)[0] for f in funcs.get(name, ()))
-        elif obj.kind == "index":
+        elif kind == "index":
             if obj.origin.detail.calls:
                 deps.extend(f for name in obj.origin.detail.calls for f in funcs.get(name, ()))
-        elif obj.kind == "trigger":
+        elif kind == "trigger":
             deps.extend(funcs.get(obj.origin.detail.function, ()))
-        elif obj.kind == "statement" and obj.origin.kind not in _DATA_KINDS:
+        elif kind == "statement" and obj.origin.kind not in _DATA_KINDS:
             # A kept ALTER, DO block and the like may call functions (a column's DEFAULT) and sequences.
             # Data statements are not scanned: they are long, and scanning them all costs more than the
             # rest of the dependencies together; rows calling a function of a later target stay a known gap.
@@ -336,17 +339,20 @@ class Deps:
                 if calls:
                     deps.extend(f for name in calls for f in funcs.get(name, ()))
                 if sequences:
-                    deps.extend(s for s in sequences if s in cat.objects)
+                    deps.extend(s for s in sequences if s in objects)
         for d in obj.extra_deps:
-            target = cat.get(d)
+            target = objects.get(aliases.get(d, d))
             if target is not None:
                 deps.append(target.key)
             elif d.startswith("function:") and d.endswith("()"):
                 deps.extend(funcs.get(d[9:-2], ()))
         if not deps:
-            return deps, fks
-        out = [d for d in dict.fromkeys(deps) if d != obj.key and d in cat.objects]
-        return out, fks
+            return deps, fks or _NO_FKS
+        me = obj.key
+        return [d for d in dict.fromkeys(deps) if d != me and d in objects], fks or _NO_FKS
+
+
+_NO_FKS: list[ForeignKey] = []  # shared by the objects without foreign keys (most): never appended to
 
 
 @functools.lru_cache(maxsize=16384)
