@@ -195,6 +195,11 @@ def split_statements(text: str, file: str = "<sql>") -> list[Span]:
         start = pos
         atomic: _AtomicBody | None = None
         routine: bool | None = None  # known once the first ';' is reached
+        semi = _plain_end(text, start)
+        if semi >= 0:
+            pos = after_prev = semi + 1
+            spans.append(_make_span(lines, lead if lead >= 0 else start, start, pos, True))
+            continue
         while True:
             pos = body(text, pos).end()
             if pos >= n:
@@ -213,6 +218,34 @@ def split_statements(text: str, file: str = "<sql>") -> list[Span]:
             pos = after_prev = pos + 1
             spans.append(_make_span(lines, lead if lead >= 0 else start, start, pos, True))
             break
+
+
+_PLAIN_MIN = 200  # below this the body scan is as quick as the checks
+
+
+def _plain_end(text: str, start: int) -> int:
+    """The ';' ending a long statement of plain code and standard strings (rows of data), or -1.
+
+    Without comments, dollar quotes, quoted identifiers or backslashes, a ';' lies inside a
+    string exactly when an odd number of quotes comes before it, and C-level scans tell where
+    the first such ';' is, without the body scan's step per string.  Anything else: -1.
+    """
+    semi = text.find(";", start)
+    if semi - start < _PLAIN_MIN:
+        return -1
+    quotes = text.count("'", start, semi)
+    while quotes % 2:  # that ';' is inside a string: the next one may not be
+        nxt = text.find(";", semi + 1)
+        if nxt < 0:
+            return -1
+        quotes += text.count("'", semi + 1, nxt)
+        semi = nxt
+    for c in ('"', "$", "--", "/*", "\\"):
+        if text.find(c, start, semi) >= 0:
+            return -1
+    if text[start] in "cC" and _is_routine(text, start):  # a BEGIN ATOMIC body holds ';'s of its own
+        return -1
+    return semi
 
 
 def _skip_hard(text: str, i: int, file: str) -> int:

@@ -197,3 +197,42 @@ def test_tokens_are_ordered_exact_slices(sql):
         elif t.kind != "qident":
             assert src == t.value
     assert tokenize(sql, limit=5) == toks[:5]
+
+
+def _split_both(sql: str) -> tuple:
+    """(spans with the plain-statement shortcut taken wherever it applies, spans by the body scan alone)."""
+    from attune_tui.core import lexer
+    saved = lexer._PLAIN_MIN
+    try:
+        lexer._PLAIN_MIN = 0
+        try:
+            fast = split_statements(sql)
+        except SqlSyntaxError as e:
+            fast = str(e)
+        lexer._PLAIN_MIN = 10**9
+        try:
+            slow = split_statements(sql)
+        except SqlSyntaxError as e:
+            slow = str(e)
+    finally:
+        lexer._PLAIN_MIN = saved
+    return fast, slow
+
+
+_ROW_PIECES = st.sampled_from(["INSERT INTO t VALUES", "(1, 'a;b', 'it''s', '')", "'x'", "';'", "''''", ",", ";",
+                               " ", "\n", "E'\\';'", "'$'", '"q;"', "-- c; 'd\n", "/* ';' */", "$$;$$", "-", "/",
+                               "CREATE FUNCTION f() RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT 1;", "END", "'"])
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_ROW_PIECES, max_size=40).map(" ".join))
+def test_plain_statement_shortcut_splits_as_the_body_scan(sql):
+    fast, slow = _split_both(sql)
+    assert fast == slow
+
+
+@settings(max_examples=200, deadline=None)
+@given(_SQL)
+def test_plain_statement_shortcut_on_any_sql(sql):
+    fast, slow = _split_both(sql)
+    assert fast == slow
