@@ -118,7 +118,7 @@ def classify(stmt: Statement) -> Statement:
     """Fill ``kind``, object lists, ``detail`` and ``sid`` of a statement in place."""
     try:
         _classify(stmt)
-    except (IndexError, ValueError) as e:  # a shape the token parser cannot read: keep it opaque
+    except (IndexError, ValueError, StopIteration) as e:  # a shape the token parser cannot read: keep it opaque
         stmt.kind = "other"
         stmt.detail = None
         stmt.creates, stmt.alters, stmt.drops = [], [], []
@@ -423,9 +423,11 @@ def _create_trigger(stmt: Statement) -> None:
     toks = stmt.tokens()
     i = _after_create(toks)
     name = toks[i].value
-    on = next(n for n in range(i, len(toks)) if toks[n].is_word("on"))
+    on = next((n for n in range(i, len(toks)) if toks[n].is_word("on")), None)
+    ex = next((n for n in range(on, len(toks)) if toks[n].is_word("execute")), None) if on is not None else None
+    if on is None or ex is None:
+        raise ValueError("trigger without ON or EXECUTE")
     table, _ = qualified_name(toks, on + 1)
-    ex = next(n for n in range(on, len(toks)) if toks[n].is_word("execute"))
     func, _ = qualified_name(toks, ex + 2)
     if table is None or func is None:
         raise ValueError("trigger")

@@ -199,3 +199,11 @@ _expr_part = st.sampled_from(["a", "B", "lower(", "(", ")", ",", " ", "\n", "::t
 def test_generated_indexes_match_the_token_path(head, name, table, using, expr, end) -> None:
     fast, tokens, _ = _index_both(f"{head} {'.'.join(name)} ON {'.'.join(table)}{using} ({expr}){end}")
     assert fast == tokens
+
+
+@pytest.mark.parametrize("text", ["CREATE TRIGGER t BEFORE UPDATE ON x FOR EACH ROW;", "CREATE TRIGGER t;",
+                                  "CREATE TRIGGER;", "CREATE TRIGGER t BEFORE UPDATE ON x EXECUTE;"])
+def test_unreadable_triggers_are_kept_opaque_not_a_crash(text: str) -> None:
+    """A trigger without ON or EXECUTE used to raise StopIteration, which stopped the whole replay."""
+    s = C.classify(_stmt(text))
+    assert s.kind == "other" and s.parse_error and s.detail is None
