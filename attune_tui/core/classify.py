@@ -145,6 +145,9 @@ def _classify(stmt: Statement) -> None:
     if c in "cC" and (m := _SIMPLE_INDEX.match(stmt.text)) is not None:
         _simple_index(stmt, m)
         return
+    if c in "cC" and (m := _SIMPLE_TRIGGER.match(stmt.text)) is not None:
+        _simple_trigger(stmt, m)
+        return
     head = _head(stmt)
     words = [t.value for t in head if t.kind == "word"]
     w0 = words[0] if words else ""
@@ -417,6 +420,25 @@ def _create_function(stmt: Statement, replace: bool, what: str) -> None:
     stmt.kind = "create_function"
     stmt.creates = [key("function", sig)]
     stmt.detail = FunctionDef(name, sig, replace)
+
+
+# ``CREATE TRIGGER name ... ON table ... EXECUTE FUNCTION f(...)`` with plain names and no quote,
+# comment or dollar sign before its EXECUTE: the three names by one match instead of lexing.
+_SIMPLE_TRIGGER = re.compile(
+    rf"create\s+trigger\s+(?!or\b|constraint\b|if\b|on\b|only\b|concurrently\b)({_ID})\s+"
+    r"((?:(?!(?<![a-z0-9_$])on(?![a-z0-9_$]))[a-z0-9_\s,])*?)"
+    rf"(?<![a-z0-9_$])on\s+(?!execute\b)({_ID}(?:\.{_ID})*)(?![a-z0-9_$.])"
+    r"(?:(?!(?<![a-z0-9_$])execute(?![a-z0-9_$]))[a-z0-9_\s,().*<>=!]|-(?!-))*?"
+    rf"(?<![a-z0-9_$])execute\s+(?:function|procedure)\s+({_ID}(?:\.{_ID})*)(?![a-z0-9_$.])",
+    re.I | re.A)
+
+
+def _simple_trigger(stmt: Statement, m: re.Match[str]) -> None:
+    name, table, func = m.group(1).lower(), _dropped_public(m.group(3).lower()), _dropped_public(m.group(4).lower())
+    stmt.kind = "create_trigger"
+    stmt.creates = [key("trigger", f"{name}@{table}")]
+    stmt.depends = [key("table", table), key("function", f"{func}()")]
+    stmt.detail = TriggerDef(name, table, func)
 
 
 def _create_trigger(stmt: Statement) -> None:

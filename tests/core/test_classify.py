@@ -207,3 +207,44 @@ def test_unreadable_triggers_are_kept_opaque_not_a_crash(text: str) -> None:
     """A trigger without ON or EXECUTE used to raise StopIteration, which stopped the whole replay."""
     s = C.classify(_stmt(text))
     assert s.kind == "other" and s.parse_error and s.detail is None
+
+
+def _trigger_both(text: str) -> tuple[tuple, tuple, bool]:
+    return _outcome(C._classify, text), _outcome(C._create_trigger, text), C._SIMPLE_TRIGGER.match(text) is not None
+
+
+@pytest.mark.parametrize("text, taken", [
+    ("CREATE TRIGGER trg_a BEFORE UPDATE ON runtime FOR EACH ROW EXECUTE FUNCTION set_updated_at();", True),
+    ("create trigger Trg after insert or update of a, b on public.Runtime\n for each row\n"
+     " when (old.* is distinct from new.*) execute procedure s.f(1)", True),
+    ("CREATE TRIGGER t BEFORE UPDATE ON x FOR EACH ROW WHEN (NEW.execute IS NULL) EXECUTE FUNCTION f();", False),
+    ("CREATE TRIGGER t BEFORE UPDATE ON execute FOR EACH ROW EXECUTE FUNCTION f();", False),
+    ("CREATE TRIGGER on BEFORE UPDATE ON x FOR EACH ROW EXECUTE FUNCTION f();", False),
+    ("CREATE TRIGGER t BEFORE UPDATE OF on ON x FOR EACH ROW EXECUTE FUNCTION f();", True),
+    ("CREATE OR REPLACE TRIGGER t BEFORE UPDATE ON x FOR EACH ROW EXECUTE FUNCTION f();", False),
+    ("CREATE CONSTRAINT TRIGGER t AFTER UPDATE ON x FOR EACH ROW EXECUTE FUNCTION f();", False),
+    ("CREATE TRIGGER t BEFORE UPDATE ON x FOR EACH ROW WHEN (NEW.a <> 'x') EXECUTE FUNCTION f();", False),
+    ("CREATE TRIGGER t BEFORE UPDATE ON x -- why\n FOR EACH ROW EXECUTE FUNCTION f();", False),
+    ("CREATE TRIGGER t BEFORE UPDATE ON \"X\" FOR EACH ROW EXECUTE FUNCTION f();", False),
+    ("CREATE TRIGGER t BEFORE UPDATE ON x FOR EACH ROW EXECUTE FUNCTION \"F\"();", False),
+    ("CREATE TRIGGER t BEFORE UPDATE ON x FOR EACH ROW;", False),
+])
+def test_simple_triggers_match_the_token_path(text: str, taken: bool) -> None:
+    fast, tokens, was_taken = _trigger_both(text)
+    assert was_taken == taken
+    assert fast == tokens
+
+
+_trigger_part = st.sampled_from(["BEFORE", "after", "INSERT", "OR", "update", "OF", "a", ",", "on", "ON", "execute",
+                                 "FOR EACH ROW", "WHEN", "(", ")", "old.*", "new.execute", "IS", "DISTINCT", "FROM",
+                                 "<>", "x1", "on_x", "xon", "1", " ", "\n"])
+
+
+@settings(max_examples=500, deadline=None)
+@given(_word, st.lists(_trigger_part, max_size=5), st.lists(_word, min_size=1, max_size=2),
+       st.lists(_trigger_part, max_size=6), st.sampled_from(["FUNCTION", "procedure"]), st.lists(_word, min_size=1, max_size=2),
+       st.sampled_from(["();", "()", "(1, 2);"]))
+def test_generated_triggers_match_the_token_path(name, events, table, middle, kind, func, end) -> None:
+    text = f"CREATE TRIGGER {name} {' '.join(events)} ON {'.'.join(table)} {' '.join(middle)} EXECUTE {kind} {'.'.join(func)}{end}"
+    fast, tokens, _ = _trigger_both(text)
+    assert fast == tokens
