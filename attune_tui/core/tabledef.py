@@ -147,7 +147,7 @@ def _clause_end(toks: list[Token], i: int) -> int:
     if head == "references":
         _, j = qualified_name(toks, j)
         if j < len(toks) and toks[j].kind == "punct" and toks[j].value == "(":
-            j = matching_paren(toks, j) + 1
+            j = _after_parens(toks, j)
         while j < len(toks):
             if toks[j].is_word("on") and j + 1 < len(toks) and toks[j + 1].is_word("delete", "update"):
                 j += 2
@@ -155,7 +155,7 @@ def _clause_end(toks: list[Token], i: int) -> int:
                     j += 1
                 j += 1  # NULL / DEFAULT / ACTION / CASCADE / RESTRICT
                 if j < len(toks) and toks[j].kind == "punct" and toks[j].value == "(":
-                    j = matching_paren(toks, j) + 1  # SET NULL (cols)
+                    j = _after_parens(toks, j)  # SET NULL (cols)
             elif toks[j].is_word("match"):
                 j += 2
             else:
@@ -166,7 +166,7 @@ def _clause_end(toks: list[Token], i: int) -> int:
     depth = 0
     if head == "default" and j < len(toks):
         if toks[j].kind == "punct" and toks[j].value == "(":
-            j = matching_paren(toks, j) + 1
+            j = _after_parens(toks, j)
         else:
             j += 1
     while j < len(toks):
@@ -180,6 +180,14 @@ def _clause_end(toks: list[Token], i: int) -> int:
                 break
         j += 1
     return j
+
+
+def _after_parens(toks: list[Token], i: int) -> int:
+    """Index after the ``)`` closing the ``(`` at ``i``; unbalanced, the statement is unreadable (not a loop back to 0)."""
+    close = matching_paren(toks, i)
+    if close < 0:
+        raise ValueError("unbalanced parenthesis")
+    return close + 1
 
 
 def _skip_tail(toks: list[Token], i: int) -> int:

@@ -248,3 +248,12 @@ def test_generated_triggers_match_the_token_path(name, events, table, middle, ki
     text = f"CREATE TRIGGER {name} {' '.join(events)} ON {'.'.join(table)} {' '.join(middle)} EXECUTE {kind} {'.'.join(func)}{end}"
     fast, tokens, _ = _trigger_both(text)
     assert fast == tokens
+
+
+@pytest.mark.parametrize("text", ["ALTER TABLE t ADD c INT DEFAULT (;", "CREATE TABLE t (c INT DEFAULT (1 REFERENCES x (a);",
+                                  "ALTER TABLE t ADD c INT REFERENCES x (a;",
+                                  "ALTER TABLE t ADD c INT REFERENCES x ON DELETE SET NULL (a;"])
+def test_unbalanced_parentheses_in_a_column_are_unreadable_not_a_hang(text: str) -> None:
+    """An unclosed parenthesis after DEFAULT or REFERENCES sent the clause scan back to its start, forever."""
+    s = C.classify(_stmt(text))
+    assert s.kind == "other" and s.parse_error
