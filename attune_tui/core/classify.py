@@ -427,7 +427,7 @@ def _create_function(stmt: Statement, replace: bool, what: str) -> None:
 _SIMPLE_TRIGGER = re.compile(
     rf"create\s+trigger\s+(?!or\b|constraint\b|if\b|on\b|only\b|concurrently\b)({_ID})\s+"
     r"((?:(?!(?<![a-z0-9_$])on(?![a-z0-9_$]))[a-z0-9_\s,])*?)"
-    rf"(?<![a-z0-9_$])on\s+(?!execute\b)({_ID}(?:\.{_ID})*)(?![a-z0-9_$.])"
+    rf"(?<![a-z0-9_$])on\s+(?!execute\b)({_ID}(?:\.(?!execute\b){_ID})*)(?![a-z0-9_$.])"
     r"(?:(?!(?<![a-z0-9_$])execute(?![a-z0-9_$]))[a-z0-9_\s,().*<>=!]|-(?!-))*?"
     rf"(?<![a-z0-9_$])execute\s+(?:function|procedure)\s+({_ID}(?:\.{_ID})*)(?![a-z0-9_$.])",
     re.I | re.A)

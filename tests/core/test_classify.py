@@ -55,7 +55,8 @@ def test_simple_comments_match_the_token_path(text: str, taken: bool) -> None:
 
 _word = st.one_of(st.from_regex(r"[A-Za-z_][A-Za-z0-9_$]{0,6}", fullmatch=True),
                   st.sampled_from(["if", "IF", "only", "column", "Column", "constraint", "set", "drop", "default", "not",
-                                   "null", "public", "Public", "table", "exists", "is", "into", "from", "concurrently"]))
+                                   "null", "public", "Public", "table", "exists", "is", "into", "from", "concurrently", "execute",
+                                   "on", "function", "unique", "index", "trigger"]))
 _space = st.sampled_from([" ", "  ", "\n", "\t", "\n  "])
 _what = st.sampled_from(["COLUMN", "column", "Table", "INDEX", "view", "TYPE", "sequence", "SCHEMA", "extension",
                          "domain"])
@@ -219,6 +220,7 @@ def _trigger_both(text: str) -> tuple[tuple, tuple, bool]:
      " when (old.* is distinct from new.*) execute procedure s.f(1)", True),
     ("CREATE TRIGGER t BEFORE UPDATE ON x FOR EACH ROW WHEN (NEW.execute IS NULL) EXECUTE FUNCTION f();", False),
     ("CREATE TRIGGER t BEFORE UPDATE ON execute FOR EACH ROW EXECUTE FUNCTION f();", False),
+    ("CREATE TRIGGER t BEFORE UPDATE ON s.execute FOR EACH ROW EXECUTE FUNCTION f();", False),
     ("CREATE TRIGGER on BEFORE UPDATE ON x FOR EACH ROW EXECUTE FUNCTION f();", False),
     ("CREATE TRIGGER t BEFORE UPDATE OF on ON x FOR EACH ROW EXECUTE FUNCTION f();", True),
     ("CREATE OR REPLACE TRIGGER t BEFORE UPDATE ON x FOR EACH ROW EXECUTE FUNCTION f();", False),
@@ -235,7 +237,7 @@ def test_simple_triggers_match_the_token_path(text: str, taken: bool) -> None:
     assert fast == tokens
 
 
-_trigger_part = st.sampled_from(["BEFORE", "after", "INSERT", "OR", "update", "OF", "a", ",", "on", "ON", "execute",
+_trigger_part = st.sampled_from(["BEFORE", "after", "INSERT", "OR", "update", "OF", "a", ",", "on", "ON", "execute", "s.execute",
                                  "FOR EACH ROW", "WHEN", "(", ")", "old.*", "new.execute", "IS", "DISTINCT", "FROM",
                                  "<>", "x1", "on_x", "xon", "1", " ", "\n"])
 
