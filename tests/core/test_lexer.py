@@ -236,3 +236,19 @@ def test_plain_statement_shortcut_splits_as_the_body_scan(sql):
 def test_plain_statement_shortcut_on_any_sql(sql):
     fast, slow = _split_both(sql)
     assert fast == slow
+
+
+@pytest.mark.parametrize("spelled, name", [
+    (r"[A-Za-z_\x80-\uffff]", "_ID_START"),
+    (r"[A-Za-z0-9_\x80-\uffff]", "_ID_CHAR"),
+    (r"[A-Za-z0-9_$\x80-\uffff]", "_ID_CHAR_OR_DOLLAR"),
+    (r"[AC-DF-MO-TV-WYZac-df-mo-tv-wyz_\x80-\uffff]", "_ID_START_NOT_PREFIX"),
+])
+def test_identifier_classes_written_as_complements_match_the_same_characters(spelled, name):
+    """The lexer writes its identifier classes as complements (they compile at once); every code point agrees."""
+    import re
+
+    from attune_tui.core import lexer
+    every = "".join(map(chr, range(0x110000)))
+    runs = [m.span() for m in re.finditer(spelled + "+", every)]
+    assert runs and runs == [m.span() for m in re.finditer(getattr(lexer, name) + "+", every)]
