@@ -54,14 +54,11 @@ FREE, WORKER, LOCAL = 0, 1, 2  # who parses a run
 
 def parsed_files(migrations: Sequence[Migration], diagnostics: list[Diagnostic]) -> Iterator[list[Statement]]:
     """Each file's statements in order (diagnostics appended), parsed on two cores when that pays."""
-    if nothing_cached():  # a cold start: the worker starts before the keys are made (hashing every text)
-        todo = list(range(len(migrations)))
-        keys: list[tuple[str, str]] = []
-    else:
-        keys = [cache_key(m) for m in migrations]
-        todo = [i for i, k in enumerate(keys) if not is_cached(k)]
+    cold = nothing_cached()  # then the worker starts before the keys are made (they hash every text)
+    keys = [] if cold else [cache_key(m) for m in migrations]
+    todo = list(range(len(migrations))) if cold else [i for i, k in enumerate(keys) if not is_cached(k)]
     chars = sum(len(migrations[i].text) for i in todo)
-    worker = _Worker.start(migrations, keys, _chunks(migrations, todo)) if _worth_it(chars) else None
+    worker = _Worker.start(migrations, _chunks(migrations, todo)) if _worth_it(chars) else None
     keys = keys or [cache_key(m) for m in migrations]
     if worker is not None:
         worker.keys = keys
@@ -98,10 +95,10 @@ def _chunks(migrations: Sequence[Migration], todo: list[int]) -> list[list[int]]
 class _Worker:
     """A forked process parsing runs in chain order, and this side's view of it."""
 
-    def __init__(self, migrations: Sequence[Migration], keys: list[tuple[str, str]], chunks: list[list[int]],
+    def __init__(self, migrations: Sequence[Migration], chunks: list[list[int]],
                  spool: str, state: Any, lock: Any, conn: Any, process: Any) -> None:
         self.migrations = migrations
-        self.keys = keys
+        self.keys: list[tuple[str, str]] = []  # the parse-cache keys, set once made (after the fork)
         self.chunks = chunks
         self.spool = spool
         self.state = state  # shared: FREE / WORKER / LOCAL per run
@@ -114,8 +111,7 @@ class _Worker:
         self.broken = False
 
     @classmethod
-    def start(cls, migrations: Sequence[Migration], keys: list[tuple[str, str]],
-              chunks: list[list[int]]) -> _Worker | None:
+    def start(cls, migrations: Sequence[Migration], chunks: list[list[int]]) -> _Worker | None:
         spool = _spool()
         if spool is None:
             return None
@@ -132,7 +128,7 @@ class _Worker:
         except (OSError, ValueError, ImportError):  # no processes here (a sandbox): one core it is
             shutil.rmtree(spool, ignore_errors=True)
             return None
-        return cls(migrations, keys, chunks, spool, state, lock, receive, process)
+        return cls(migrations, chunks, spool, state, lock, receive, process)
 
     def parsed(self, i: int) -> Parsed | None:
         """File ``i`` as the worker parsed it, or None when this process is to parse it."""
