@@ -245,11 +245,13 @@ class Deps:
 
     def _around_kept_label_renames(self, cat: Catalog, label_renames: list[str]) -> None:
         """A kept ``RENAME VALUE`` of an enum comes after what was made with the old label (a table whose
-        default names it), and what was made later with the new label comes after it."""
+        default names it), and what was made later with the new label comes after it.  ``label_renames``:
+        the kept ``RENAME VALUE`` statements (catalog order)."""
         if not label_renames:
             return
-        renames = [(k, o) for chain in self.kept_chains.values() for k in chain  # chain by chain, as they run
-                   if (o := cat.objects[k]).origin.kind == "alter_type" and o.origin.detail.action == "rename_value"]
+        chain_of = {p: i for i, p in enumerate(self.kept_chains)}
+        # Chain by chain, as they run (a stable sort keeps the catalog order inside each chain).
+        renames = [(k, cat.objects[k]) for k in sorted(label_renames, key=lambda k: chain_of[cat.objects[k].parent])]
         users: dict[str, list[str]] = {}  # type → objects whose placement needs it
         for k, ds in self.hard.items():
             for d in ds:
