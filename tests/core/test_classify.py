@@ -24,9 +24,24 @@ def _outcome(fill, text: str) -> tuple:
     return (s.kind, s.creates, s.depends, s.detail)
 
 
-def _both(text: str) -> tuple[tuple, tuple, bool]:
-    """(fast path's outcome, token path's outcome, whether the fast path was taken)."""
-    return _outcome(C._classify, text), _outcome(C._comment, text), C._SIMPLE_COMMENT.match(text) is not None
+def _dml_by_tokens(s: Statement) -> None:
+    C._dml(s, s.text.split(None, 1)[0].lower(), C.tokenize(s.text))
+
+
+# Each fast path: the token path it stands in for, and the pattern that decides whether it is taken.
+_PATHS = {
+    "comment": (C._comment, C._SIMPLE_COMMENT),
+    "dml": (_dml_by_tokens, C._SIMPLE_DML),
+    "alter": (C._alter_table, C._SIMPLE_ALTER),
+    "index": (C._create_index, C._SIMPLE_INDEX),
+    "trigger": (C._create_trigger, C._SIMPLE_TRIGGER),
+}
+
+
+def _both(path: str, text: str) -> tuple[tuple, tuple, bool]:
+    """(the classifier's outcome, the token path's outcome, whether the fast path was taken)."""
+    by_tokens, pattern = _PATHS[path]
+    return _outcome(C._classify, text), _outcome(by_tokens, text), pattern.match(text) is not None
 
 
 @pytest.mark.parametrize("text, taken", [
@@ -48,7 +63,7 @@ def _both(text: str) -> tuple[tuple, tuple, bool]:
     ("COMMENT ON TABLE tæble IS 'x';", False),
 ])
 def test_simple_comments_match_the_token_path(text: str, taken: bool) -> None:
-    fast, tokens, was_taken = _both(text)
+    fast, tokens, was_taken = _both("comment", text)
     assert was_taken == taken
     assert fast == tokens
 
@@ -69,14 +84,9 @@ _value = st.one_of(st.just("NULL"), st.just("null"),
 @given(_what, st.lists(_word, min_size=1, max_size=3), _value, _space, _space, st.sampled_from([";", " ;", ""]))
 def test_generated_comments_match_the_token_path(what, parts, value, sp1, sp2, end) -> None:
     text = f"COMMENT{sp1}ON {what}{sp2}{'.'.join(parts)} IS{sp1}{value}{end}"
-    fast, tokens, _ = _both(text)
+    fast, tokens, _ = _both("comment", text)
     assert fast == tokens
 
-
-def _dml_both(text: str) -> tuple[tuple, tuple, bool]:
-    verb = text.split(None, 1)[0].lower()
-    return (_outcome(C._classify, text), _outcome(lambda s: C._dml(s, verb, C.tokenize(s.text)), text),
-            C._SIMPLE_DML.match(text) is not None)
 
 
 @pytest.mark.parametrize("text, taken", [
@@ -94,7 +104,7 @@ def _dml_both(text: str) -> tuple[tuple, tuple, bool]:
     ("INSERT INTO tæble VALUES (1);", False),
 ])
 def test_simple_data_statements_match_the_token_path(text: str, taken: bool) -> None:
-    fast, tokens, was_taken = _dml_both(text)
+    fast, tokens, was_taken = _both("dml", text)
     assert was_taken == taken
     assert fast == tokens
 
@@ -104,12 +114,9 @@ def test_simple_data_statements_match_the_token_path(text: str, taken: bool) -> 
        st.lists(_word, min_size=1, max_size=3), _space, st.sampled_from(["(a) VALUES (1);", "SET a = 1;", ";", "",
                                                                           "WHERE a > 0", "SELECT 1 FROM z;"]))
 def test_generated_data_statements_match_the_token_path(verb, parts, sp, rest) -> None:
-    fast, tokens, _ = _dml_both(f"{verb}{sp}{'.'.join(parts)}{sp}{rest}")
+    fast, tokens, _ = _both("dml", f"{verb}{sp}{'.'.join(parts)}{sp}{rest}")
     assert fast == tokens
 
-
-def _alter_both(text: str) -> tuple[tuple, tuple, bool]:
-    return _outcome(C._classify, text), _outcome(C._alter_table, text), C._SIMPLE_ALTER.match(text) is not None
 
 
 @pytest.mark.parametrize("text, taken", [
@@ -140,7 +147,7 @@ def _alter_both(text: str) -> tuple[tuple, tuple, bool]:
     ("ALTER TABLE t ADD COLUMN c INT;", False),
 ])
 def test_simple_alter_tables_match_the_token_path(text: str, taken: bool) -> None:
-    fast, tokens, was_taken = _alter_both(text)
+    fast, tokens, was_taken = _both("alter", text)
     assert was_taken == taken
     assert fast == tokens
 
@@ -156,12 +163,9 @@ _action = st.one_of(
 @settings(max_examples=400, deadline=None)
 @given(st.lists(_word, min_size=1, max_size=2), _action, _space, st.sampled_from([";", " ;", ""]))
 def test_generated_alter_tables_match_the_token_path(parts, action, sp, end) -> None:
-    fast, tokens, _ = _alter_both(f"ALTER TABLE{sp}{'.'.join(parts)} {action}{end}")
+    fast, tokens, _ = _both("alter", f"ALTER TABLE{sp}{'.'.join(parts)} {action}{end}")
     assert fast == tokens
 
-
-def _index_both(text: str) -> tuple[tuple, tuple, bool]:
-    return _outcome(C._classify, text), _outcome(C._create_index, text), C._SIMPLE_INDEX.match(text) is not None
 
 
 @pytest.mark.parametrize("text, taken", [
@@ -183,7 +187,7 @@ def _index_both(text: str) -> tuple[tuple, tuple, bool]:
     ("CREATE INDEX idx_n ON tab USING btree (a);", True),
 ])
 def test_simple_indexes_match_the_token_path(text: str, taken: bool) -> None:
-    fast, tokens, was_taken = _index_both(text)
+    fast, tokens, was_taken = _both("index", text)
     assert was_taken == taken
     assert fast == tokens
 
@@ -198,7 +202,7 @@ _expr_part = st.sampled_from(["a", "B", "lower(", "(", ")", ",", " ", "\n", "::t
        st.sampled_from(["", " USING gin", " using btree"]), st.lists(_expr_part, max_size=10).map("".join),
        st.sampled_from([";", " ;", ""]))
 def test_generated_indexes_match_the_token_path(head, name, table, using, expr, end) -> None:
-    fast, tokens, _ = _index_both(f"{head} {'.'.join(name)} ON {'.'.join(table)}{using} ({expr}){end}")
+    fast, tokens, _ = _both("index", f"{head} {'.'.join(name)} ON {'.'.join(table)}{using} ({expr}){end}")
     assert fast == tokens
 
 
@@ -209,9 +213,6 @@ def test_unreadable_triggers_are_kept_opaque_not_a_crash(text: str) -> None:
     s = C.classify(_stmt(text))
     assert s.kind == "other" and s.parse_error and s.detail is None
 
-
-def _trigger_both(text: str) -> tuple[tuple, tuple, bool]:
-    return _outcome(C._classify, text), _outcome(C._create_trigger, text), C._SIMPLE_TRIGGER.match(text) is not None
 
 
 @pytest.mark.parametrize("text, taken", [
@@ -232,7 +233,7 @@ def _trigger_both(text: str) -> tuple[tuple, tuple, bool]:
     ("CREATE TRIGGER t BEFORE UPDATE ON x FOR EACH ROW;", False),
 ])
 def test_simple_triggers_match_the_token_path(text: str, taken: bool) -> None:
-    fast, tokens, was_taken = _trigger_both(text)
+    fast, tokens, was_taken = _both("trigger", text)
     assert was_taken == taken
     assert fast == tokens
 
@@ -248,7 +249,7 @@ _trigger_part = st.sampled_from(["BEFORE", "after", "INSERT", "OR", "update", "O
        st.sampled_from(["();", "()", "(1, 2);"]))
 def test_generated_triggers_match_the_token_path(name, events, table, middle, kind, func, end) -> None:
     text = f"CREATE TRIGGER {name} {' '.join(events)} ON {'.'.join(table)} {' '.join(middle)} EXECUTE {kind} {'.'.join(func)}{end}"
-    fast, tokens, _ = _trigger_both(text)
+    fast, tokens, _ = _both("trigger", text)
     assert fast == tokens
 
 
